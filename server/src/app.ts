@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { getPath } from 'hono/utils/url';
+import { secureHeaders } from 'hono/secure-headers';
+import { adminRoutes } from './admin/admin-routes.js';
+import type { AppEnv } from './app-context.js';
+import { loadSession, requireTrustedOrigin } from './auth/auth-middleware.js';
+import { authRoutes } from './auth/auth-routes.js';
+import { bookingRoutes } from './bookings/booking-routes.js';
+import { catalogRoutes } from './catalog/catalog-routes.js';
+import { checkInRoutes } from './check-ins/check-in-routes.js';
+import { AppError } from './lib/errors.js';
+import { pathOnly } from './lib/logger.js';
+import type { Services } from './services.js';
+
+/** Paths work with and without a trailing slash (the seeds' URLs end in `/`). */
+function pathWithoutTrailingSlash(request: Request): string {
+  const path = getPath(request);
+  return path.length > 1 && path.endsWith('/') ? path.replace(/\/+$/, '') || '/' : path;
+}
+
+function errorBody(error: AppError) {
+  return {
+    status: error.code,
+    detail: error.message,
+    ...(error.extra.errors && { errors: error.extra.errors }),
+    ...error.extra.data,
+  };
+}
+
+export function createApp(services: Services) {
+  const app = new Hono<AppEnv>({ getPath: pathWithoutTrailingSlash });
+  const isHttps = services.env.SITE_BASE_URL.startsWith('https://');
+
+  app.use('*', async (c, next) => {
+    c.set('services', services);
+    c.set('requestId', randomUUID());
+    const started = performance.now();
+    await next();
+    // Path only: query strings may carry tokens. Bodies are never logged.
+    services.logger.info(
+      {
+        reqId: c.var.requestId,
+        method: c.req.method,
+        path: pathOnly(c.req.path),
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        user: c.var.user?.id,
+      },
+      'request',
+    );
+  });
+  app.use(
+    '*',
+    secureHeaders({
+      strictTransportSecurity: isHttps ? 'max-age=31536000; includeSubDomains' : false,
+      referrerPolicy: 'no-referrer',
+      crossOriginEmbedderPolicy: false,
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        mediaSrc: ["'self'", 'blob:'],
+        workerSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+      },
+      permissionsPolicy: { camera: ['self'], microphone: [], geolocation: [] },
+    }),
+  );
+  app.use('/api/*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: 64 * 1024,
+      onError: (c) => c.json({ status: 'payload_too_large', detail: 'The request body is too large.' }, 413),
+    }),
+  );
+  app.use('/api/*', requireTrustedOrigin);
+  app.use('/api/*', loadSession);
+
+  app.route('/api/auth', authRoutes);
+  app.route('/api', catalogRoutes);
+  app.route('/api', bookingRoutes);
+  app.route('/api/check-ins', checkInRoutes);
+  app.route('/api/admin', adminRoutes);
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+
+  app.notFound((c) => c.json({ status: 'not_found', detail: 'Not found.' }, 404));
+
+  app.onError((error, c) => {
+    if (error instanceof AppError) {
+      if (error.extra.retryAfterSeconds) c.header('Retry-After', String(error.extra.retryAfterSeconds));
+      return c.json(errorBody(error), error.httpStatus);
+    }
+    // Unknown failures: logged with a request id, answered without any internals.
+    services.logger.error({ reqId: c.var.requestId, err: error }, 'unhandled error');
+    return c.json({ status: 'internal_error', detail: 'Something went wrong. Please try again.' }, 500);
+  });
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,46 @@
+import { Hono } from 'hono';
+import { reservationCreateSchema, tokenBodySchema } from '../../../shared/src/contracts.js';
+import type { AppEnv } from '../app-context.js';
+import { clientIp } from '../lib/client-ip.js';
+import { idParam, jsonBody, parseWith } from '../lib/http.js';
+
+export const bookingRoutes = new Hono<AppEnv>()
+  .post('/performances/:id/reservations', async (c) => {
+    const { services } = c.var;
+    await services.throttle.hit('reservation_create', clientIp(c, services.env.TRUST_PROXY), services.env.THROTTLE_RESERVATION_CREATE);
+    const performanceId = idParam(c);
+    const input = await jsonBody(c, reservationCreateSchema(services.env.MAX_PARTY_SIZE));
+    const { reservation } = await services.bookings.create(performanceId, input, { source: 'public' });
+    return c.json(
+      { reservation_id: reservation.id, status: reservation.status, party_size: reservation.partySize },
+      201,
+    );
+  })
+  // GET is kept for the seeds' contract (links in already-sent emails); the public pages POST.
+  .on(['GET', 'POST'], '/reservations/confirm', async (c) => {
+    const { services } = c.var;
+    await services.throttle.hit('reservation_confirm', clientIp(c, services.env.TRUST_PROXY), services.env.THROTTLE_RESERVATION_CONFIRM);
+    const payload = c.req.method === 'GET' ? c.req.query() : await jsonBody(c, tokenBodySchema);
+    const { token } = parseWith(tokenBodySchema, payload);
+    const result = await services.bookings.confirm(token);
+    return c.json({
+      reservation_id: result.reservation.id,
+      status: result.reservation.status,
+      party_size: result.reservation.partySize,
+      available_seats: result.availableSeats,
+      qr_code_url: result.qrCodeUrl,
+      qr_code_image: result.qrCodeImage,
+    });
+  })
+  .get('/reservations/qr-code', async (c) => {
+    const { services } = c.var;
+    await services.throttle.hit('ticket_view', clientIp(c, services.env.TRUST_PROXY), services.env.THROTTLE_RESERVATION_CONFIRM);
+    const { token } = parseWith(tokenBodySchema, c.req.query());
+    const ticket = await services.bookings.ticketQr(token);
+    return c.json({
+      reservation_id: ticket.reservation.id,
+      qr_code_url: ticket.qrCodeUrl,
+      qr_code_image: ticket.qrCodeImage,
+      printable: true,
+    });
+  });

@@ -1,0 +1,210 @@
+import { availableSeats } from '../../../shared/src/availability.js';
+import type { ReservationCreateInput } from '../../../shared/src/contracts.js';
+import type { Db, Executor } from '../db/client.js';
+import type { ReservationSource } from '../db/schema.js';
+import type { Env } from '../env.js';
+import { AppError, invalidToken, notFound } from '../lib/errors.js';
+import { generateToken, hashToken, looksLikeToken } from '../lib/tokens.js';
+import { enqueueMail } from '../mail/mail-repository.js';
+import type { ConfirmationPayload, TicketPayload } from '../mail/mail-templates.js';
+import {
+  findToken,
+  insertReservation,
+  insertToken,
+  loadPerformanceForBooking,
+  markReservationConfirmed,
+  markTokenUsed,
+  type PerformanceForBooking,
+  type ReservationRow,
+} from './booking-repository.js';
+import { checkInUrl, confirmationUrl, qrCodeDataUrl, ticketUrl } from './links.js';
+
+export interface CreatedReservation {
+  reservation: ReservationRow;
+  availableSeats: number;
+  /** Returned to callers inside the server (tests, admin flow); never serialised to a client. */
+  rawConfirmationToken: string;
+}
+
+export interface ConfirmedReservation {
+  reservation: ReservationRow;
+  availableSeats: number;
+  qrCodeUrl: string;
+  qrCodeImage: string;
+  rawCheckInToken: string;
+}
+
+export interface TicketQr {
+  reservation: ReservationRow;
+  qrCodeUrl: string;
+  qrCodeImage: string;
+}
+
+const seatsLeft = (p: PerformanceForBooking) => availableSeats(p);
+
+export class BookingService {
+  constructor(
+    private readonly db: Db,
+    private readonly env: Env,
+    private readonly afterCommit: () => void,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /**
+   * Creates a pending reservation and its confirmation email in one transaction: either the
+   * guest has a reservation *and* a queued email, or neither. Delivery happens after commit.
+   */
+  async create(
+    performanceId: number,
+    input: ReservationCreateInput,
+    options: { source: ReservationSource; createdByUserId?: number | null } = { source: 'public' },
+  ): Promise<CreatedReservation> {
+    const result = await this.db.transaction((tx) => this.createIn(tx, performanceId, input, options));
+    this.afterCommit();
+    return result;
+  }
+
+  private async createIn(
+    tx: Executor,
+    performanceId: number,
+    input: ReservationCreateInput,
+    options: { source: ReservationSource; createdByUserId?: number | null },
+  ): Promise<CreatedReservation> {
+    const now = this.now();
+    const performance = await loadPerformanceForBooking(tx, performanceId, { lock: false });
+    // Staff may book guests for a performance not yet on the public programme; visitors may not.
+    if (!performance || (options.source === 'public' && !performance.published)) {
+      throw notFound('Performance not found.');
+    }
+    this.assertBookable(performance, now);
+    const available = seatsLeft(performance);
+    if (input.party_size > available) {
+      throw new AppError('insufficient_seats', `Only ${available} seats are available.`, {
+        data: { available_seats: available },
+      });
+    }
+    const reservation = await insertReservation(tx, {
+      performanceId,
+      name: input.name,
+      email: input.email,
+      phone: input.phone,
+      notes: input.notes,
+      partySize: input.party_size,
+      source: options.source,
+      createdByUserId: options.createdByUserId ?? null,
+    });
+    const rawConfirmationToken = generateToken();
+    const expiresAt = new Date(now.getTime() + this.env.CONFIRMATION_TOKEN_TTL);
+    await insertToken(tx, {
+      reservationId: reservation.id,
+      purpose: 'confirmation',
+      tokenHash: hashToken(rawConfirmationToken),
+      expiresAt,
+    });
+    const payload: ConfirmationPayload = {
+      name: reservation.name,
+      showTitle: performance.showTitle,
+      venueName: performance.venueName,
+      startsAt: performance.startsAt.toISOString(),
+      partySize: reservation.partySize,
+      confirmUrl: confirmationUrl(this.env.SITE_BASE_URL, rawConfirmationToken),
+      expiresAt: expiresAt.toISOString(),
+    };
+    await enqueueMail(tx, {
+      kind: 'reservation_confirmation',
+      recipient: reservation.email,
+      reservationId: reservation.id,
+      payload: { ...payload },
+    });
+    return { reservation, availableSeats: available, rawConfirmationToken };
+  }
+
+  /**
+   * The anti-overbooking core. In one transaction: lock the token (two clicks on one link run
+   * one after the other), lock the performance row (confirmations of one performance queue
+   * there), recount confirmed seats under that lock, and confirm only if the party fits.
+   */
+  async confirm(rawToken: string): Promise<ConfirmedReservation> {
+    if (!looksLikeToken(rawToken)) throw invalidToken('Confirmation token is invalid.');
+    const tokenHash = hashToken(rawToken);
+    const result = await this.db.transaction(async (tx) => {
+      const now = this.now();
+      const found = await findToken(tx, tokenHash, 'confirmation', { lock: true });
+      if (!found || found.token.revokedAt) throw invalidToken('Confirmation token is invalid.');
+      const { token, reservation } = found;
+      if (reservation.status === 'confirmed') {
+        throw new AppError('already_confirmed', 'This reservation is already confirmed.');
+      }
+      if (reservation.status === 'cancelled') {
+        throw new AppError('reservation_cancelled', 'This reservation was cancelled.');
+      }
+      if (token.usedAt) throw invalidToken('Confirmation token is invalid.');
+      if (token.expiresAt <= now) {
+        throw new AppError('expired_token', 'The confirmation link has expired. Please book again.');
+      }
+      const performance = await loadPerformanceForBooking(tx, reservation.performanceId, { lock: true });
+      if (!performance) throw notFound('Performance not found.');
+      if (performance.startsAt <= now) {
+        throw new AppError('booking_closed', 'This performance has already started.');
+      }
+      const available = seatsLeft(performance);
+      if (reservation.partySize > available) {
+        // Nothing is written: the reservation stays pending and its link keeps working if seats free up.
+        throw new AppError('insufficient_seats', `Only ${available} seats are available.`, {
+          data: { available_seats: available },
+        });
+      }
+      await markReservationConfirmed(tx, reservation.id, now);
+      await markTokenUsed(tx, token.id, now);
+      const rawCheckInToken = generateToken();
+      await insertToken(tx, {
+        reservationId: reservation.id,
+        purpose: 'check_in',
+        tokenHash: hashToken(rawCheckInToken),
+        expiresAt: new Date(performance.startsAt.getTime() + this.env.CHECK_IN_GRACE),
+      });
+      const qrCodeUrl = checkInUrl(this.env.SITE_BASE_URL, rawCheckInToken);
+      const ticket: TicketPayload = {
+        name: reservation.name,
+        showTitle: performance.showTitle,
+        venueName: performance.venueName,
+        startsAt: performance.startsAt.toISOString(),
+        partySize: reservation.partySize,
+        ticketUrl: ticketUrl(this.env.SITE_BASE_URL, rawCheckInToken),
+        qrCodeUrl,
+      };
+      await enqueueMail(tx, {
+        kind: 'reservation_ticket',
+        recipient: reservation.email,
+        reservationId: reservation.id,
+        payload: { ...ticket },
+      });
+      return {
+        reservation: { ...reservation, status: 'confirmed' as const, confirmedAt: now },
+        availableSeats: available - reservation.partySize,
+        qrCodeUrl,
+        rawCheckInToken,
+      };
+    });
+    this.afterCommit();
+    // The PNG is rendered after commit: the lock on the performance is held only for SQL.
+    return { ...result, qrCodeImage: await qrCodeDataUrl(result.qrCodeUrl) };
+  }
+
+  /** The ticket again, from the check-in token in the "your ticket" email. */
+  async ticketQr(rawToken: string): Promise<TicketQr> {
+    if (!looksLikeToken(rawToken)) throw invalidToken('Check-in token is invalid.');
+    const found = await findToken(this.db, hashToken(rawToken), 'check_in');
+    if (!found || found.token.revokedAt) throw invalidToken('Check-in token is invalid.');
+    if (found.reservation.status !== 'confirmed') {
+      throw new AppError('reservation_not_confirmed', 'The reservation is not confirmed.');
+    }
+    const qrCodeUrl = checkInUrl(this.env.SITE_BASE_URL, rawToken);
+    return { reservation: found.reservation, qrCodeUrl, qrCodeImage: await qrCodeDataUrl(qrCodeUrl) };
+  }
+
+  private assertBookable(performance: PerformanceForBooking, now: Date): void {
+    if (!performance.bookingOpen) throw new AppError('booking_closed', 'Booking is closed for this performance.');
+    if (performance.startsAt <= now) throw new AppError('booking_closed', 'This performance has already started.');
+  }
+}

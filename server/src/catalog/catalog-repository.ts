@@ -1,0 +1,76 @@
+import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Executor } from '../db/client.js';
+import { performances, reservations, shows, venues } from '../db/schema.js';
+
+export type ShowRow = typeof shows.$inferSelect;
+export type VenueRow = typeof venues.$inferSelect;
+export type PerformanceRow = typeof performances.$inferSelect;
+
+export interface PerformanceWithSeats {
+  id: number;
+  showId: number;
+  venueId: number;
+  venueName: string;
+  startsAt: Date;
+  bookingOpen: boolean;
+  capacity: number;
+  additionalSeats: number;
+  manuallyOccupiedSeats: number;
+  confirmedSeats: number;
+  pendingSeats: number;
+}
+
+/** Confirmed and pending seats of every performance, in one grouped pass over reservations. */
+function seatTotals(db: Executor) {
+  return db
+    .select({
+      performanceId: reservations.performanceId,
+      confirmed: sql<number>`coalesce(sum(${reservations.partySize}) filter (where ${reservations.status} = 'confirmed'), 0)::int`.as('confirmed'),
+      pending: sql<number>`coalesce(sum(${reservations.partySize}) filter (where ${reservations.status} = 'pending'), 0)::int`.as('pending'),
+    })
+    .from(reservations)
+    .groupBy(reservations.performanceId)
+    .as('seat_totals');
+}
+
+export async function listPerformancesWithSeats(db: Executor, where: SQL | undefined): Promise<PerformanceWithSeats[]> {
+  const totals = seatTotals(db);
+  return db
+    .select({
+      id: performances.id,
+      showId: performances.showId,
+      venueId: performances.venueId,
+      venueName: venues.name,
+      startsAt: performances.startsAt,
+      bookingOpen: performances.bookingOpen,
+      capacity: venues.capacity,
+      additionalSeats: performances.additionalSeats,
+      manuallyOccupiedSeats: performances.manuallyOccupiedSeats,
+      confirmedSeats: sql<number>`coalesce(${totals.confirmed}, 0)`,
+      pendingSeats: sql<number>`coalesce(${totals.pending}, 0)`,
+    })
+    .from(performances)
+    .innerJoin(venues, eq(venues.id, performances.venueId))
+    .innerJoin(shows, eq(shows.id, performances.showId))
+    .leftJoin(totals, eq(totals.performanceId, performances.id))
+    .where(where)
+    .orderBy(asc(performances.startsAt), asc(performances.id));
+}
+
+export function publishedShows(db: Executor): Promise<ShowRow[]> {
+  return db.select().from(shows).where(eq(shows.published, true)).orderBy(asc(shows.title));
+}
+
+export async function findShow(db: Executor, where: SQL): Promise<ShowRow | undefined> {
+  const rows = await db.select().from(shows).where(where).limit(1);
+  return rows[0];
+}
+
+export const upcomingOf = (showIds: number[], now: Date) =>
+  and(inArray(performances.showId, showIds), gt(performances.startsAt, now));
+
+export const publishedPerformance = (performanceId: number) =>
+  and(eq(performances.id, performanceId), eq(shows.published, true));
+
+export const showIdIs = (id: number) => eq(shows.id, id);
+export const showSlugIs = (slug: string) => eq(shows.slug, slug);

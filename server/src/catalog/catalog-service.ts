@@ -1,0 +1,76 @@
+import { availableSeats } from '../../../shared/src/availability.js';
+import type { Db } from '../db/client.js';
+import { notFound } from '../lib/errors.js';
+import {
+  findShow,
+  listPerformancesWithSeats,
+  publishedPerformance,
+  publishedShows,
+  showIdIs,
+  showSlugIs,
+  upcomingOf,
+  type PerformanceWithSeats,
+  type ShowRow,
+} from './catalog-repository.js';
+
+/** Below this many seats the public pages say "few seats left". */
+export const FEW_SEATS_THRESHOLD = 10;
+
+export function performanceJson(p: PerformanceWithSeats, now: Date) {
+  const available = availableSeats(p);
+  const started = p.startsAt <= now;
+  return {
+    id: p.id,
+    show_id: p.showId,
+    venue: { id: p.venueId, name: p.venueName },
+    starts_at: p.startsAt.toISOString(),
+    available_seats: available,
+    booking_open: p.bookingOpen && !started,
+    sold_out: available === 0,
+    few_seats_left: available > 0 && available <= FEW_SEATS_THRESHOLD,
+  };
+}
+
+export const showJson = (show: ShowRow) => ({
+  id: show.id,
+  title: show.title,
+  slug: show.slug,
+  description: show.description,
+});
+
+/** The public programme: published shows and their upcoming performances only. */
+export class CatalogService {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** One query for shows, one for all their performances: the programme page needs one API call. */
+  async programme() {
+    const now = this.now();
+    const shows = await publishedShows(this.db);
+    if (shows.length === 0) return [];
+    const performances = await listPerformancesWithSeats(this.db, upcomingOf(shows.map((s) => s.id), now));
+    return shows.map((show) => ({
+      ...showJson(show),
+      performances: performances.filter((p) => p.showId === show.id).map((p) => performanceJson(p, now)),
+    }));
+  }
+
+  async show(idOrSlug: string) {
+    const now = this.now();
+    const where = /^\d{1,9}$/.test(idOrSlug) ? showIdIs(Number(idOrSlug)) : showSlugIs(idOrSlug.slice(0, 200));
+    const show = await findShow(this.db, where);
+    if (!show?.published) throw notFound('Show not found.');
+    const performances = await listPerformancesWithSeats(this.db, upcomingOf([show.id], now));
+    return { ...showJson(show), performances: performances.map((p) => performanceJson(p, now)) };
+  }
+
+  async performance(id: number) {
+    const now = this.now();
+    const [performance] = await listPerformancesWithSeats(this.db, publishedPerformance(id));
+    if (!performance) throw notFound('Performance not found.');
+    const show = await findShow(this.db, showIdIs(performance.showId));
+    return { ...performanceJson(performance, now), show: show ? showJson(show) : null };
+  }
+}

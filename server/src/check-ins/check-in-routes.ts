@@ -1,0 +1,22 @@
+import { Hono } from 'hono';
+import { tokenBodySchema } from '../../../shared/src/contracts.js';
+import type { AppEnv } from '../app-context.js';
+import { currentUser, requireRole } from '../auth/auth-middleware.js';
+import { jsonBody } from '../lib/http.js';
+
+/** Staff only. Throttled per staff user, as in the seeds (a stolen session cannot enumerate tokens fast). */
+export const checkInRoutes = new Hono<AppEnv>()
+  .use(requireRole('door', 'box_office'))
+  .post('/preview', async (c) => {
+    const { services } = c.var;
+    await services.throttle.hit('check_in_preview', String(currentUser(c).id), services.env.THROTTLE_CHECK_IN_PREVIEW);
+    const { token } = await jsonBody(c, tokenBodySchema);
+    return c.json(await services.checkIns.preview(token));
+  })
+  .post('/confirm', async (c) => {
+    const { services } = c.var;
+    const user = currentUser(c);
+    await services.throttle.hit('check_in_confirm', String(user.id), services.env.THROTTLE_CHECK_IN_CONFIRM);
+    const { token } = await jsonBody(c, tokenBodySchema);
+    return c.json(await services.checkIns.confirm(token, user));
+  });

@@ -1,0 +1,229 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+/*
+ * One schema for PGlite and PostgreSQL. Timestamps are timestamptz; ids are identity
+ * integers (the seeds' API exposes numeric reservation ids; they grant nothing by themselves,
+ * every public access goes through an opaque token).
+ */
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+export const USER_ROLES = ['admin', 'content', 'box_office', 'door'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+export const users = pgTable(
+  'users',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    email: text('email').notNull(),
+    displayName: text('display_name').notNull().default(''),
+    passwordHash: text('password_hash').notNull(),
+    role: text('role', { enum: USER_ROLES }).notNull(),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+    passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('users_email_key').on(t.email),
+    check('users_role_check', sql`${t.role} in ('admin', 'content', 'box_office', 'door')`),
+  ],
+);
+
+/** Lucia-style sessions: the id is the SHA-256 of the cookie token, never the token itself. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+export const venues = pgTable(
+  'venues',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    name: text('name').notNull(),
+    capacity: integer('capacity').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [check('venues_capacity_check', sql`${t.capacity} >= 0`)],
+);
+
+export const shows = pgTable(
+  'shows',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    title: text('title').notNull(),
+    slug: text('slug').notNull(),
+    description: text('description').notNull().default(''),
+    published: boolean('published').notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('shows_slug_key').on(t.slug)],
+);
+
+export const performances = pgTable(
+  'performances',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    showId: integer('show_id')
+      .notNull()
+      .references(() => shows.id, { onDelete: 'restrict' }),
+    venueId: integer('venue_id')
+      .notNull()
+      .references(() => venues.id, { onDelete: 'restrict' }),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    additionalSeats: integer('additional_seats').notNull().default(0),
+    manuallyOccupiedSeats: integer('manually_occupied_seats').notNull().default(0),
+    bookingOpen: boolean('booking_open').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('performances_show_starts_idx').on(t.showId, t.startsAt),
+    index('performances_starts_idx').on(t.startsAt),
+    check('performances_additional_seats_check', sql`${t.additionalSeats} >= 0`),
+    check('performances_manually_occupied_seats_check', sql`${t.manuallyOccupiedSeats} >= 0`),
+  ],
+);
+
+export const RESERVATION_STATUSES = ['pending', 'confirmed', 'cancelled'] as const;
+export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
+export const RESERVATION_SOURCES = ['public', 'admin'] as const;
+export type ReservationSource = (typeof RESERVATION_SOURCES)[number];
+
+export const reservations = pgTable(
+  'reservations',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    performanceId: integer('performance_id')
+      .notNull()
+      .references(() => performances.id, { onDelete: 'restrict' }),
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    phone: text('phone'),
+    notes: text('notes'),
+    partySize: integer('party_size').notNull(),
+    status: text('status', { enum: RESERVATION_STATUSES }).notNull().default('pending'),
+    source: text('source', { enum: RESERVATION_SOURCES }).notNull().default('public'),
+    createdByUserId: integer('created_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+  },
+  (t) => [
+    // Seat counting sums confirmed party sizes per performance on every booking and confirmation.
+    index('reservations_performance_status_idx').on(t.performanceId, t.status),
+    check('reservations_party_size_check', sql`${t.partySize} > 0`),
+    check('reservations_status_check', sql`${t.status} in ('pending', 'confirmed', 'cancelled')`),
+    check('reservations_source_check', sql`${t.source} in ('public', 'admin')`),
+  ],
+);
+
+export const TOKEN_PURPOSES = ['confirmation', 'check_in'] as const;
+export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
+
+/** Only SHA-256 hashes of tokens are stored; the raw token exists in the guest's email and QR only. */
+export const reservationTokens = pgTable(
+  'reservation_tokens',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    reservationId: integer('reservation_id')
+      .notNull()
+      .references(() => reservations.id, { onDelete: 'cascade' }),
+    purpose: text('purpose', { enum: TOKEN_PURPOSES }).notNull(),
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('reservation_tokens_hash_key').on(t.tokenHash),
+    index('reservation_tokens_reservation_idx').on(t.reservationId, t.purpose),
+    check('reservation_tokens_purpose_check', sql`${t.purpose} in ('confirmation', 'check_in')`),
+  ],
+);
+
+/** Exactly one check-in per reservation, enforced by the unique index, not by application code. */
+export const checkIns = pgTable(
+  'check_ins',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    reservationId: integer('reservation_id')
+      .notNull()
+      .references(() => reservations.id, { onDelete: 'cascade' }),
+    checkedInAt: timestamp('checked_in_at', { withTimezone: true }).notNull().defaultNow(),
+    staffUserId: integer('staff_user_id').references(() => users.id, { onDelete: 'set null' }),
+    method: text('method').notNull().default('online'),
+  },
+  (t) => [uniqueIndex('check_ins_reservation_key').on(t.reservationId)],
+);
+
+/**
+ * Fixed-window throttle counters in the database, so that limits hold across several
+ * server processes (no in-memory state to lose or to split).
+ */
+export const throttleCounters = pgTable(
+  'throttle_counters',
+  {
+    key: text('key').notNull(),
+    windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+    hits: integer('hits').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.windowStart] }), index('throttle_counters_window_idx').on(t.windowStart)],
+);
+
+export const MAIL_KINDS = ['reservation_confirmation', 'reservation_ticket'] as const;
+export type MailKind = (typeof MAIL_KINDS)[number];
+export const MAIL_STATUSES = ['pending', 'sent', 'failed'] as const;
+
+/**
+ * Transactional outbox: an email is a row written in the same transaction as the booking it
+ * belongs to, delivered after commit by the mail worker. `payload` holds what the template
+ * needs (raw tokens included) and is emptied once the message is delivered.
+ */
+export const mailOutbox = pgTable(
+  'mail_outbox',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    kind: text('kind', { enum: MAIL_KINDS }).notNull(),
+    recipient: text('recipient').notNull(),
+    reservationId: integer('reservation_id').references(() => reservations.id, { onDelete: 'set null' }),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    status: text('status', { enum: MAIL_STATUSES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    lastError: text('last_error'),
+    messageId: text('message_id'),
+    subject: text('subject'),
+    createdAt: createdAt(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('mail_outbox_due_idx').on(t.status, t.nextAttemptAt),
+    index('mail_outbox_reservation_idx').on(t.reservationId),
+  ],
+);

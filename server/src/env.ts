@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import { parseDuration, parseRate, type Rate } from './lib/durations.js';
+
+/**
+ * The one place that reads process.env. Everything else receives a typed `Env`.
+ * Parsing is strict: a typo in a rate or a duration stops the server at start-up
+ * instead of silently disabling a throttle.
+ */
+
+const rate = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx): Rate => {
+      try {
+        return parseRate(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    });
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx): number => {
+      try {
+        return parseDuration(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    });
+
+const csv = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim().replace(/\/+$/, ''))
+      .filter((item) => item.length > 0),
+  );
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .default('false')
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+export const envSchema = z
+  .object({
+    APP_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    HOST: z.string().default('0.0.0.0'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
+    DATA_DIR: z.string().default('./data'),
+    SITE_BASE_URL: z
+      .url()
+      .default('http://localhost:8080')
+      .transform((value) => value.replace(/\/+$/, '')),
+    TIME_ZONE: z
+      .string()
+      .default('Europe/Rome')
+      .refine((tz) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'unknown IANA time zone'),
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
+    MAIL_FROM: z.string().default('AzioneLab <no-reply@azionelab.local>'),
+    TRUSTED_ORIGINS: csv,
+    TRUST_PROXY: booleanFlag,
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    MAX_PARTY_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    THROTTLE_RESERVATION_CREATE: rate('20/hour'),
+    THROTTLE_RESERVATION_CONFIRM: rate('60/hour'),
+    THROTTLE_CHECK_IN_PREVIEW: rate('600/hour'),
+    THROTTLE_CHECK_IN_CONFIRM: rate('600/hour'),
+    THROTTLE_LOGIN_IP: rate('30/hour'),
+    THROTTLE_LOGIN_ACCOUNT: rate('10/hour'),
+    CONFIRMATION_TOKEN_TTL: duration('48h'),
+    /** How long after the start of a performance its tickets still open the door. */
+    CHECK_IN_GRACE: duration('6h'),
+    SESSION_TTL: duration('30d'),
+    MAIL_POLL_INTERVAL: duration('5s'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.APP_ENV !== 'production') return;
+    if (!env.SITE_BASE_URL.startsWith('https://')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SITE_BASE_URL'],
+        message: 'production requires an https:// SITE_BASE_URL (links in emails and QR codes)',
+      });
+    }
+    if (!env.SMTP_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SMTP_URL'],
+        message: 'production requires SMTP_URL: the console mail transport would never reach guests',
+      });
+    }
+    if (/change-me|example\.(com|org)|placeholder/i.test(`${env.SMTP_URL ?? ''} ${env.DATABASE_URL ?? ''}`)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SMTP_URL'],
+        message: 'production refuses placeholder secrets (change-me / example.*) in SMTP_URL or DATABASE_URL',
+      });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export class InvalidEnvError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`);
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    throw new InvalidEnvError(
+      result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+    );
+  }
+  return result.data;
+}
+
+/** Allowed `Origin` values for unsafe requests that carry a session cookie. */
+export function allowedOrigins(env: Env): Set<string> {
+  return new Set([new URL(env.SITE_BASE_URL).origin, ...env.TRUSTED_ORIGINS.map((o) => new URL(o).origin)]);
+}
+
+export function loadEnv(): Env {
+  return parseEnv(process.env);
+}
+
+/** Test configuration: everything default except what a test overrides. */
+export function testEnv(overrides: Record<string, string> = {}): Env {
+  return parseEnv({
+    APP_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    SITE_BASE_URL: 'https://tickets.azionelab.example',
+    THROTTLE_RESERVATION_CREATE: '10000/hour',
+    THROTTLE_RESERVATION_CONFIRM: '10000/hour',
+    THROTTLE_CHECK_IN_PREVIEW: '10000/hour',
+    THROTTLE_CHECK_IN_CONFIRM: '10000/hour',
+    THROTTLE_LOGIN_IP: '10000/hour',
+    THROTTLE_LOGIN_ACCOUNT: '10000/hour',
+    ...overrides,
+  });
+}

@@ -1,0 +1,122 @@
+import QRCode from 'qrcode';
+import type { MailKind } from '../db/schema.js';
+import { formatDateTime } from '../lib/dates.js';
+
+/**
+ * What the outbox stores for each kind of email. Templates render at delivery time, so a
+ * template fix also reaches messages still waiting in the queue.
+ */
+export interface ConfirmationPayload {
+  name: string;
+  showTitle: string;
+  venueName: string;
+  startsAt: string;
+  partySize: number;
+  confirmUrl: string;
+  expiresAt: string;
+}
+
+export interface TicketPayload {
+  name: string;
+  showTitle: string;
+  venueName: string;
+  startsAt: string;
+  partySize: number;
+  ticketUrl: string;
+  qrCodeUrl: string;
+}
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+  attachments?: { filename: string; content: Buffer; cid: string; contentType: string }[];
+}
+
+const escapeHtml = (value: string) =>
+  value.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+
+function layout(body: string): string {
+  return `<!doctype html><html lang="it"><body style="font-family:system-ui,sans-serif;color:#1d1d1f;max-width:560px;margin:auto;padding:16px">${body}<hr style="border:none;border-top:1px solid #ddd;margin-top:32px"><p style="color:#666;font-size:13px">AzioneLab · Roma</p></body></html>`;
+}
+
+function seats(n: number, lang: 'it' | 'en'): string {
+  if (lang === 'it') return n === 1 ? '1 posto' : `${n} posti`;
+  return n === 1 ? '1 seat' : `${n} seats`;
+}
+
+export async function renderMail(kind: MailKind, payload: Record<string, unknown>, timeZone: string): Promise<RenderedMail> {
+  switch (kind) {
+    case 'reservation_confirmation':
+      return renderConfirmation(payload as unknown as ConfirmationPayload, timeZone);
+    case 'reservation_ticket':
+      return renderTicket(payload as unknown as TicketPayload, timeZone);
+  }
+}
+
+function renderConfirmation(p: ConfirmationPayload, timeZone: string): RenderedMail {
+  const whenIt = formatDateTime(p.startsAt, 'it', timeZone);
+  const whenEn = formatDateTime(p.startsAt, 'en', timeZone);
+  const expiresIt = formatDateTime(p.expiresAt, 'it', timeZone);
+  const expiresEn = formatDateTime(p.expiresAt, 'en', timeZone);
+  const text = [
+    `Ciao ${p.name},`,
+    '',
+    `hai chiesto ${seats(p.partySize, 'it')} per «${p.showTitle}», ${whenIt}, ${p.venueName}.`,
+    'La prenotazione resta in attesa finché non la confermi da questo link:',
+    p.confirmUrl,
+    `Il link scade il ${expiresIt}. Se non hai prenotato tu, ignora questa email.`,
+    '',
+    '---',
+    `Hello ${p.name},`,
+    '',
+    `you asked for ${seats(p.partySize, 'en')} for "${p.showTitle}", ${whenEn}, ${p.venueName}.`,
+    'Your reservation stays pending until you confirm it with this link:',
+    p.confirmUrl,
+    `The link expires on ${expiresEn}. If you did not book, ignore this email.`,
+  ].join('\n');
+  const link = escapeHtml(p.confirmUrl);
+  const html = layout(`
+<p>Ciao ${escapeHtml(p.name)},</p>
+<p>hai chiesto <strong>${seats(p.partySize, 'it')}</strong> per <strong>${escapeHtml(p.showTitle)}</strong>, ${escapeHtml(whenIt)}, ${escapeHtml(p.venueName)}.</p>
+<p>La prenotazione resta in attesa finché non la confermi:</p>
+<p><a href="${link}" style="background:#b3261e;color:#fff;padding:12px 20px;border-radius:6px;text-decoration:none;display:inline-block">Conferma la prenotazione</a></p>
+<p style="font-size:14px">Il link scade il ${escapeHtml(expiresIt)}.</p>
+<hr style="border:none;border-top:1px solid #eee">
+<p lang="en">Hello ${escapeHtml(p.name)}, your reservation for <strong>${escapeHtml(p.showTitle)}</strong> (${escapeHtml(whenEn)}) stays pending until you <a href="${link}">confirm it</a>. The link expires on ${escapeHtml(expiresEn)}.</p>`);
+  return { subject: `Conferma la prenotazione / Confirm your reservation: ${p.showTitle}`, text, html };
+}
+
+async function renderTicket(p: TicketPayload, timeZone: string): Promise<RenderedMail> {
+  const whenIt = formatDateTime(p.startsAt, 'it', timeZone);
+  const whenEn = formatDateTime(p.startsAt, 'en', timeZone);
+  const png = await QRCode.toBuffer(p.qrCodeUrl, { errorCorrectionLevel: 'M', margin: 2, width: 320 });
+  const text = [
+    `Ciao ${p.name},`,
+    '',
+    `la prenotazione è confermata: ${seats(p.partySize, 'it')} per «${p.showTitle}», ${whenIt}, ${p.venueName}.`,
+    'Mostra il codice QR allegato all’ingresso. Puoi riaprire il biglietto qui:',
+    p.ticketUrl,
+    '',
+    '---',
+    `Hello ${p.name},`,
+    '',
+    `your reservation is confirmed: ${seats(p.partySize, 'en')} for "${p.showTitle}", ${whenEn}, ${p.venueName}.`,
+    'Show the attached QR code at the door. You can reopen your ticket here:',
+    p.ticketUrl,
+  ].join('\n');
+  const html = layout(`
+<p>Ciao ${escapeHtml(p.name)},</p>
+<p>la prenotazione è confermata: <strong>${seats(p.partySize, 'it')}</strong> per <strong>${escapeHtml(p.showTitle)}</strong>, ${escapeHtml(whenIt)}, ${escapeHtml(p.venueName)}.</p>
+<p>Mostra questo codice all’ingresso / Show this code at the door:</p>
+<p><img src="cid:ticket-qr" width="240" height="240" alt="QR code del biglietto / ticket QR code"></p>
+<p><a href="${escapeHtml(p.ticketUrl)}">Apri il biglietto / Open your ticket</a></p>
+<hr style="border:none;border-top:1px solid #eee">
+<p lang="en">Hello ${escapeHtml(p.name)}, your reservation for <strong>${escapeHtml(p.showTitle)}</strong> (${escapeHtml(whenEn)}, ${seats(p.partySize, 'en')}) is confirmed.</p>`);
+  return {
+    subject: `Il tuo biglietto / Your ticket: ${p.showTitle}`,
+    text,
+    html,
+    attachments: [{ filename: 'biglietto-ticket.png', content: png, cid: 'ticket-qr', contentType: 'image/png' }],
+  };
+}

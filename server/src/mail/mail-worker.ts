@@ -1,0 +1,112 @@
+import type { Db } from '../db/client.js';
+import type { Logger } from '../lib/logger.js';
+import { scrubSecrets } from '../lib/logger.js';
+import { claimDueMail, markFailedAttempt, markSent, type OutboxRow } from './mail-repository.js';
+import { renderMail } from './mail-templates.js';
+import type { MailTransport } from './mail-transport.js';
+
+export interface MailWorkerOptions {
+  pollIntervalMs: number;
+  timeZone: string;
+  siteHost: string;
+  /** Attempts before a message is marked failed (and shown as such to staff). */
+  maxAttempts?: number;
+  leaseMs?: number;
+  now?: () => Date;
+}
+
+/** 30 s, 1 min, 2 min … capped at one hour. */
+export function backoffMs(attempt: number): number {
+  return Math.min(3_600_000, 30_000 * 2 ** Math.max(0, attempt - 1));
+}
+
+/**
+ * Delivers the mail outbox after commit. `kick()` wakes it right after a booking commits so
+ * guests get their email in about a second; the poll catches everything else (retries, rows
+ * written by another instance, rows left by a crash).
+ */
+export class MailWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = true;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly db: Db,
+    private readonly transport: MailTransport,
+    private readonly logger: Logger,
+    private readonly options: MailWorkerOptions,
+  ) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.timer = setInterval(() => this.kick(), this.options.pollIntervalMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  /** Runs a delivery pass soon; never throws, never runs two passes at once. */
+  kick(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain()
+      .then(() => undefined)
+      .catch((error: unknown) => this.logger.error({ err: scrubSecrets(String(error)) }, 'mail worker pass failed'))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again && !this.stopped) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Delivers everything due now; resolves when nothing is left (used by tests and shutdown). */
+  async drain(): Promise<number> {
+    let delivered = 0;
+    for (;;) {
+      const batch = await claimDueMail(this.db, this.now(), this.options.leaseMs ?? 120_000, 10);
+      if (batch.length === 0) return delivered;
+      for (const row of batch) {
+        if (await this.deliver(row)) delivered += 1;
+      }
+    }
+  }
+
+  /** Waits for the pass in progress (graceful shutdown lets the current message finish). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async deliver(row: OutboxRow): Promise<boolean> {
+    const maxAttempts = this.options.maxAttempts ?? 8;
+    try {
+      const rendered = await renderMail(row.kind, row.payload, this.options.timeZone);
+      const messageId = `<outbox-${row.id}@${this.options.siteHost}>`;
+      const result = await this.transport.send({ ...rendered, to: row.recipient, messageId });
+      await markSent(this.db, row.id, this.now(), rendered.subject, result.messageId);
+      this.logger.info({ outboxId: row.id, kind: row.kind, attempts: row.attempts }, 'mail delivered');
+      return true;
+    } catch (error) {
+      const giveUp = row.attempts >= maxAttempts;
+      const message = scrubSecrets(error instanceof Error ? error.message : String(error)).slice(0, 500);
+      await markFailedAttempt(this.db, row.id, {
+        nextAttemptAt: new Date(this.now().getTime() + backoffMs(row.attempts)),
+        lastError: message,
+        giveUp,
+      });
+      this.logger.error(
+        { outboxId: row.id, kind: row.kind, attempts: row.attempts, giveUp, error: message },
+        'mail delivery failed',
+      );
+      return false;
+    }
+  }
+}

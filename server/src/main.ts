@@ -1,0 +1,61 @@
+import { serve } from '@hono/node-server';
+import { seedDemoData, DEMO_ADMIN } from './db/seed-demo.js';
+import { InvalidEnvError, loadEnv } from './env.js';
+import { startRuntime } from './server.js';
+
+async function main() {
+  let env;
+  try {
+    env = loadEnv();
+  } catch (error) {
+    if (error instanceof InvalidEnvError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const runtime = await startRuntime(env);
+  const { services } = runtime;
+  const seeded = env.APP_ENV !== 'production' && (await seedDemoData(services.database));
+  services.mailWorker.start();
+
+  const server = serve({ fetch: runtime.app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
+    const base = env.SITE_BASE_URL;
+    services.logger.info({ port: info.port, database: services.database.kind }, 'AzioneLab Tickets listening');
+    process.stdout.write(
+      [
+        '',
+        `AzioneLab Tickets on ${base} (database: ${services.database.kind === 'pglite' ? `PGlite in ${env.DATA_DIR}` : 'PostgreSQL'})`,
+        `  programme:  ${base}/api/shows`,
+        `  health:     ${base}/healthz`,
+        seeded ? `  demo admin: ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password} (POST ${base}/api/auth/login)` : '',
+        env.SMTP_URL ? '' : `  mail:       printed here and saved under ${env.DATA_DIR}/mail`,
+        '',
+      ]
+        .filter((line, i, all) => line !== '' || i === 0 || i === all.length - 1)
+        .join('\n') + '\n',
+    );
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    services.logger.info({ signal }, 'shutting down');
+    // Stop accepting, let requests in flight finish, then the mail worker, then the database.
+    server.close(() => {
+      runtime.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+    setTimeout(() => process.exit(1), 15_000).unref();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,52 @@
+import { AdminService } from './admin/admin-service.js';
+import { AuthService } from './auth/auth-service.js';
+import { SessionStore } from './auth/sessions.js';
+import { BookingService } from './bookings/booking-service.js';
+import { CatalogService } from './catalog/catalog-service.js';
+import { CheckInService } from './check-ins/check-in-service.js';
+import type { Database } from './db/client.js';
+import { allowedOrigins, type Env } from './env.js';
+import type { Logger } from './lib/logger.js';
+import { MailWorker } from './mail/mail-worker.js';
+import type { MailTransport } from './mail/mail-transport.js';
+import { Throttle } from './throttle/throttle-service.js';
+
+export interface ServiceDeps {
+  env: Env;
+  database: Database;
+  logger: Logger;
+  transport: MailTransport;
+  now?: () => Date;
+}
+
+/** Wires the feature services together once; handlers reach them through `c.var.services`. */
+export function createServices(deps: ServiceDeps) {
+  const { env, database, logger, transport } = deps;
+  const now = deps.now ?? (() => new Date());
+  const db = database.db;
+  const mailWorker = new MailWorker(db, transport, logger, {
+    pollIntervalMs: env.MAIL_POLL_INTERVAL,
+    timeZone: env.TIME_ZONE,
+    siteHost: new URL(env.SITE_BASE_URL).hostname,
+    now,
+  });
+  const throttle = new Throttle(db, now);
+  const sessions = new SessionStore(db, env.SESSION_TTL, now);
+  return {
+    env,
+    database,
+    logger,
+    now,
+    trustedOrigins: allowedOrigins(env),
+    throttle,
+    sessions,
+    mailWorker,
+    auth: new AuthService(db, env, sessions, throttle),
+    catalog: new CatalogService(db, now),
+    bookings: new BookingService(db, env, () => mailWorker.kick(), now),
+    checkIns: new CheckInService(db, now),
+    admin: new AdminService(db),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,18 @@
+/**
+ * The seeds' capacity rule, in one place:
+ * available = venue capacity + additional seats − manually occupied seats − confirmed seats.
+ * Never negative: an admin may occupy more seats by hand than remain.
+ */
+export interface SeatCounts {
+  capacity: number;
+  additionalSeats: number;
+  manuallyOccupiedSeats: number;
+  confirmedSeats: number;
+}
+
+export function availableSeats(counts: SeatCounts): number {
+  return Math.max(
+    0,
+    counts.capacity + counts.additionalSeats - counts.manuallyOccupiedSeats - counts.confirmedSeats,
+  );
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/*
+ * Request contracts shared by the server (authoritative validation) and the UIs (the same
+ * rules shown before submitting). Objects are strict: an unknown field is a validation error,
+ * so a client can never smuggle `status` or a token into a reservation.
+ */
+
+export const LIMITS = {
+  name: 120,
+  email: 254,
+  phone: 32,
+  notes: 1000,
+  token: 64,
+  title: 200,
+  slug: 120,
+  description: 5000,
+  venueName: 120,
+  password: { min: 10, max: 256 },
+} as const;
+
+const trimmed = (max: number) => z.string().trim().max(max, `At most ${max} characters.`);
+const required = (max: number) => trimmed(max).min(1, 'This field is required.');
+const optionalText = (max: number) =>
+  trimmed(max)
+    .nullish()
+    .transform((value) => (value ? value : null));
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(LIMITS.email, `At most ${LIMITS.email} characters.`)
+  .pipe(z.email('Enter a valid email address.'))
+  .transform((value) => value.toLowerCase());
+
+export const phoneSchema = trimmed(LIMITS.phone)
+  .regex(/^[+0-9 ().-]*$/, 'Use digits, spaces and + ( ) . - only.')
+  .nullish()
+  .transform((value) => (value ? value : null));
+
+export function reservationCreateSchema(maxPartySize: number) {
+  return z.strictObject({
+    name: required(LIMITS.name),
+    email: emailSchema,
+    phone: phoneSchema,
+    notes: optionalText(LIMITS.notes),
+    party_size: z
+      .number('Enter a whole number.')
+      .int('Enter a whole number.')
+      .min(1, 'At least 1 seat.')
+      .max(maxPartySize, `At most ${maxPartySize} seats per reservation.`),
+  });
+}
+export type ReservationCreateInput = z.infer<ReturnType<typeof reservationCreateSchema>>;
+
+export const tokenBodySchema = z.strictObject({
+  token: z.string('A token is required.').min(1, 'A token is required.').max(LIMITS.token, 'The token is invalid.'),
+});
+
+export const loginSchema = z.strictObject({
+  email: z.string().trim().min(1, 'This field is required.').max(LIMITS.email),
+  password: z.string().min(1, 'This field is required.').max(LIMITS.password.max),
+});
+
+const isoDateTime = z.iso.datetime({ offset: true, message: 'Use an ISO 8601 date and time with offset.' });
+const seats = z.number('Enter a whole number.').int('Enter a whole number.').min(0, 'Cannot be negative.').max(100_000);
+
+export const venueCreateSchema = z.strictObject({
+  name: required(LIMITS.venueName),
+  capacity: seats,
+});
+export const venueUpdateSchema = venueCreateSchema.partial();
+
+export const showCreateSchema = z.strictObject({
+  title: required(LIMITS.title),
+  slug: trimmed(LIMITS.slug)
+    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'Use lower-case letters, digits and dashes.')
+    .optional(),
+  description: trimmed(LIMITS.description).optional(),
+  published: z.boolean().optional(),
+});
+export const showUpdateSchema = showCreateSchema.partial();
+
+export const performanceCreateSchema = z.strictObject({
+  show_id: z.number().int().positive(),
+  venue_id: z.number().int().positive(),
+  starts_at: isoDateTime,
+  additional_seats: seats.optional(),
+  manually_occupied_seats: seats.optional(),
+  booking_open: z.boolean().optional(),
+});
+export const performanceUpdateSchema = performanceCreateSchema.partial();
+
+export const adminReservationCreateSchema = (maxPartySize: number) =>
+  reservationCreateSchema(maxPartySize).extend({ performance_id: z.number().int().positive() });
