@@ -54,7 +54,7 @@ export class MailWorker {
       this.again = true;
       return;
     }
-    this.running = this.drain()
+    this.running = this.deliverDue()
       .then(() => undefined)
       .catch((error: unknown) => this.logger.error({ err: scrubSecrets(String(error)) }, 'mail worker pass failed'))
       .finally(() => {
@@ -66,8 +66,18 @@ export class MailWorker {
       });
   }
 
-  /** Delivers everything due now; resolves when nothing is left (used by tests and shutdown). */
+  /**
+   * Delivers everything due now, including what a pass already in flight has claimed;
+   * resolves when nothing is left (tests, scripts).
+   */
   async drain(): Promise<number> {
+    await this.running;
+    const delivered = await this.deliverDue();
+    await this.running;
+    return delivered;
+  }
+
+  private async deliverDue(): Promise<number> {
     let delivered = 0;
     for (;;) {
       const batch = await claimDueMail(this.db, this.now(), this.options.leaseMs ?? 120_000, 10);

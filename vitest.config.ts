@@ -1,0 +1,22 @@
+import { defineConfig } from 'vitest/config';
+
+const include = ['server/**/*.test.ts', 'shared/**/*.test.ts', 'scripts/**/*.test.ts'];
+
+/*
+ * Two projects run the same test files: on PGlite in memory, and on a throwaway PostgreSQL
+ * cluster started by the global setup. scripts/run-tests.ts picks which ones run.
+ */
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      {
+        test: { name: 'pglite', include, provide: { pgClusterUrl: '' } },
+      },
+      {
+        test: { name: 'postgres', include, globalSetup: ['server/src/test/pg-global-setup.ts'] },
+      },
+    ],
+  },
+});
