@@ -30,34 +30,53 @@ const confirmedSeatsOf = (performanceId: typeof performances.id) =>
     where ${reservations.performanceId} = ${performanceId} and ${reservations.status} = 'confirmed')`;
 
 /**
- * The performance with everything the booking rules need, seats counted in the same statement.
- * With `lock`, the performance row is locked FOR UPDATE: confirmations of one performance then
- * queue on that row, and the count they read cannot change until they commit.
+ * The performance with everything the booking rules need, seats counted.
+ *
+ * With `lock`, the performance row is locked FOR UPDATE first and the confirmed seats are
+ * counted by a *second* statement. The split matters: in READ COMMITTED a statement that waited
+ * for a row lock still evaluates its subqueries with the snapshot taken when it started, so a
+ * count inside the locking statement misses the confirmations committed while it waited (the
+ * concurrency test overbooks 10 seats to 19 that way). The next statement gets a fresh
+ * snapshot, taken after the lock was granted.
  */
 export async function loadPerformanceForBooking(
   db: Executor,
   performanceId: number,
   options: { lock: boolean },
 ): Promise<PerformanceForBooking | undefined> {
-  const query = db
-    .select({
-      id: performances.id,
-      startsAt: performances.startsAt,
-      bookingOpen: performances.bookingOpen,
-      published: shows.published,
-      showTitle: shows.title,
-      venueName: venues.name,
-      capacity: venues.capacity,
-      additionalSeats: performances.additionalSeats,
-      manuallyOccupiedSeats: performances.manuallyOccupiedSeats,
-      confirmedSeats: confirmedSeatsOf(performances.id),
-    })
-    .from(performances)
-    .innerJoin(shows, eq(shows.id, performances.showId))
-    .innerJoin(venues, eq(venues.id, performances.venueId))
-    .where(eq(performances.id, performanceId));
-  const rows = options.lock ? await query.for('update', { of: performances }) : await query;
-  return rows[0];
+  const columns = {
+    id: performances.id,
+    startsAt: performances.startsAt,
+    bookingOpen: performances.bookingOpen,
+    published: shows.published,
+    showTitle: shows.title,
+    venueName: venues.name,
+    capacity: venues.capacity,
+    additionalSeats: performances.additionalSeats,
+    manuallyOccupiedSeats: performances.manuallyOccupiedSeats,
+  };
+  const base = (select: typeof columns & { confirmedSeats?: ReturnType<typeof confirmedSeatsOf> }) =>
+    db
+      .select(select)
+      .from(performances)
+      .innerJoin(shows, eq(shows.id, performances.showId))
+      .innerJoin(venues, eq(venues.id, performances.venueId))
+      .where(eq(performances.id, performanceId));
+  if (!options.lock) {
+    const rows = await base({ ...columns, confirmedSeats: confirmedSeatsOf(performances.id) });
+    return rows[0] as PerformanceForBooking | undefined;
+  }
+  const [locked] = await base(columns).for('update', { of: performances });
+  if (!locked) return undefined;
+  return { ...locked, confirmedSeats: await countConfirmedSeats(db, performanceId) };
+}
+
+export async function countConfirmedSeats(db: Executor, performanceId: number): Promise<number> {
+  const rows = await db
+    .select({ seats: sql<number>`coalesce(sum(${reservations.partySize}), 0)::int` })
+    .from(reservations)
+    .where(and(eq(reservations.performanceId, performanceId), eq(reservations.status, 'confirmed')));
+  return rows[0]?.seats ?? 0;
 }
 
 export async function insertReservation(
@@ -91,8 +110,9 @@ export type TokenWithReservation = {
 
 /**
  * Looks a token up by hash *and* purpose: a confirmation token can never be found where a
- * check-in token is expected, and vice versa. With `lock`, the token row is locked so two
- * clicks on one confirmation link are handled one after the other.
+ * check-in token is expected, and vice versa. With `lock`, the token and reservation rows are
+ * both locked, so two clicks on one link run one after the other and the second one re-reads
+ * both rows as the first left them (locking only the token would return a stale reservation).
  */
 export async function findToken(
   db: Executor,
@@ -106,7 +126,7 @@ export async function findToken(
     .innerJoin(reservations, eq(reservations.id, reservationTokens.reservationId))
     .where(and(eq(reservationTokens.tokenHash, tokenHash), eq(reservationTokens.purpose, purpose)))
     .limit(1);
-  const rows = options.lock ? await query.for('update', { of: reservationTokens }) : await query;
+  const rows = options.lock ? await query.for('update') : await query;
   return rows[0];
 }
 

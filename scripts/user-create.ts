@@ -1,0 +1,78 @@
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { AuthService } from '../server/src/auth/auth-service.js';
+import { SessionStore } from '../server/src/auth/sessions.js';
+import { openDatabase } from '../server/src/db/client.js';
+import { runMigrations } from '../server/src/db/migrate.js';
+import { USER_ROLES, type UserRole } from '../server/src/db/schema.js';
+import { loadEnv } from '../server/src/env.js';
+import { AppError } from '../server/src/lib/errors.js';
+import { Throttle } from '../server/src/throttle/throttle-service.js';
+
+/**
+ * `npm run user:create -- --email E --role R [--name N]`: creates a staff user. The password is
+ * read from stdin (typed without echo on a terminal), never from the command line, where it
+ * would land in shell history and process lists.
+ */
+const { values } = parseArgs({
+  options: { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' } },
+});
+if (!values.email || !values.role || !USER_ROLES.includes(values.role as UserRole)) {
+  process.stderr.write(`Usage: npm run user:create -- --email E --role (${USER_ROLES.join('|')}) [--name "Full name"]\n`);
+  process.exit(2);
+}
+
+async function readPassword(): Promise<string> {
+  const interactive = process.stdin.isTTY;
+  let muted = false;
+  const output = new Writable({
+    write(chunk, _encoding, done) {
+      if (!muted) process.stdout.write(chunk);
+      done();
+    },
+  });
+  const rl = createInterface({ input: process.stdin, output, terminal: interactive });
+  if (interactive) {
+    const first = await new Promise<string>((resolve) => {
+      rl.question('Password: ', resolve);
+      muted = true;
+    });
+    muted = false;
+    process.stdout.write('\n');
+    const second = await new Promise<string>((resolve) => {
+      rl.question('Repeat password: ', resolve);
+      muted = true;
+    });
+    rl.close();
+    process.stdout.write('\n');
+    if (first !== second) throw new Error('The passwords do not match.');
+    return first;
+  }
+  for await (const line of rl) {
+    rl.close();
+    return line;
+  }
+  throw new Error('No password on stdin.');
+}
+
+const env = loadEnv();
+const password = await readPassword();
+const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+try {
+  await runMigrations(database);
+  const auth = new AuthService(database.db, env, new SessionStore(database.db, env.SESSION_TTL), new Throttle(database.db));
+  const user = await auth.createUser({
+    email: values.email,
+    password,
+    role: values.role as UserRole,
+    displayName: values.name ?? '',
+  });
+  process.stdout.write(`Created ${user.role} user ${user.email} (id ${user.id}).\n`);
+} catch (error) {
+  const message = error instanceof AppError ? `${error.message} ${JSON.stringify(error.extra.errors ?? {})}` : String(error);
+  process.stderr.write(`Could not create the user: ${message}\n`);
+  process.exitCode = 1;
+} finally {
+  await database.close();
+}
