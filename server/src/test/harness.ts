@@ -73,13 +73,20 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
-export async function createTestContext(overrides: Record<string, string> = {}): Promise<TestContext> {
+/**
+ * `realSmtp`: deliver through nodemailer to SMTP_URL (given in overrides) instead of capturing
+ * messages in memory.
+ */
+export async function createTestContext(
+  overrides: Record<string, string> = {},
+  options: { realSmtp?: boolean } = {},
+): Promise<TestContext> {
   const url = await freshDatabaseUrl();
   const env = testEnv({ DATA_DIR: 'memory://', LOG_LEVEL: 'info', ...(url && { DATABASE_URL: url }), ...overrides });
   const mail = new CapturingTransport();
   const logs = new LogCapture();
   const logger: Logger = createLogger(env.LOG_LEVEL, logs.stream);
-  const runtime = await startRuntime(env, { logger, transport: mail });
+  const runtime = await startRuntime(env, { logger, ...(!options.realSmtp && { transport: mail }) });
   return {
     runtime,
     services: runtime.services,
