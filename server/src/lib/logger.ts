@@ -43,5 +43,7 @@ export function pathOnly(url: string): string {
 
 /** Removes anything that looks like a raw token from free text (e.g. an SMTP error echoing a body). */
 export function scrubSecrets(text: string): string {
-  return text.replace(/[A-Za-z0-9_-]{43}/g, '[redacted]').replace(/(smtps?:\/\/)[^@\s]+@/gi, '$1[redacted]@');
+  return text
+    .replace(/token=[^&\s"']+/gi, 'token=[redacted]')
+    .replace(/[A-Za-z0-9_-]{43}/g, '[redacted]').replace(/(smtps?:\/\/)[^@\s]+@/gi, '$1[redacted]@');
 }
