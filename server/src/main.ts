@@ -16,7 +16,7 @@ async function main() {
   }
   const runtime = await startRuntime(env);
   const { services } = runtime;
-  const seeded = env.APP_ENV !== 'production' && (await seedDemoData(services.database));
+  const seeded = env.APP_ENV !== 'production' && (await seedDemoData(services.database, env.TIME_ZONE));
   services.mailWorker.start();
 
   const server = serve({ fetch: runtime.app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {

@@ -1,6 +1,7 @@
 import type { Database } from './client.js';
 import { performances, shows, users, venues } from './schema.js';
 import { hashPassword } from '../auth/passwords.js';
+import { zonedDateTime } from '../lib/dates.js';
 
 export const DEMO_ADMIN = { email: 'admin@azionelab.local', password: 'azionelab-demo' } as const;
 
@@ -8,16 +9,14 @@ export const DEMO_ADMIN = { email: 'admin@azionelab.local', password: 'azionelab
  * Demo data for a first look: one venue, two published shows with performances in the coming
  * weeks, and one admin. Only on an empty database and never in production (main.ts).
  */
-export async function seedDemoData(database: Database, now = new Date()): Promise<boolean> {
+export async function seedDemoData(database: Database, timeZone: string, now = new Date()): Promise<boolean> {
   const { db } = database;
   const existing = await db.select({ id: venues.id }).from(venues).limit(1);
   if (existing.length > 0) return false;
 
-  const day = 86_400_000;
   const at = (days: number, hour: number) => {
-    const d = new Date(now.getTime() + days * day);
-    d.setUTCHours(hour - 1, 0, 0, 0); // 21:00 / 18:00 in Rome (UTC+1 in winter) for the demo
-    return d;
+    const d = new Date(now.getTime() + days * 86_400_000);
+    return zonedDateTime({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour }, timeZone);
   };
 
   await db.transaction(async (tx) => {
