@@ -10,7 +10,7 @@ import { authRoutes } from './auth/auth-routes.js';
 import { bookingRoutes } from './bookings/booking-routes.js';
 import { catalogRoutes } from './catalog/catalog-routes.js';
 import { checkInRoutes } from './check-ins/check-in-routes.js';
-import { AppError } from './lib/errors.js';
+import { AppError, notFound } from './lib/errors.js';
 import { pathOnly } from './lib/logger.js';
 import type { Services } from './services.js';
 
@@ -84,6 +84,11 @@ export function createApp(services: Services) {
       onError: (c) => c.json({ status: 'payload_too_large', detail: 'The request body is too large.' }, 413),
     }),
   );
+  // `%00` in a path is decoded to U+0000, which PostgreSQL refuses in text (a slug lookup would be a 500).
+  app.use('/api/*', async (c, next) => {
+    if (c.req.path.includes('\u0000')) throw notFound();
+    await next();
+  });
   app.use('/api/*', requireTrustedOrigin);
   app.use('/api/*', loadSession);
 

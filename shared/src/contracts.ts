@@ -19,7 +19,15 @@ export const LIMITS = {
   password: { min: 10, max: 256 },
 } as const;
 
-const trimmed = (max: number) => z.string().trim().max(max, `At most ${max} characters.`);
+/** Ids are PostgreSQL `integer`s: a larger number would reach the database and fail there (a 500). */
+export const MAX_ID = 2_147_483_647;
+const idSchema = z.number('Enter a whole number.').int('Enter a whole number.').positive('Must be positive.').max(MAX_ID, 'Unknown id.');
+
+/** PostgreSQL `text` cannot hold U+0000: refused here, it is a 400 instead of a failed query (a 500). */
+const noNul = (value: string) => !value.includes('\u0000');
+const NUL_MESSAGE = 'Contains a character that is not allowed.';
+
+const trimmed = (max: number) => z.string().trim().max(max, `At most ${max} characters.`).refine(noNul, NUL_MESSAGE);
 const required = (max: number) => trimmed(max).min(1, 'This field is required.');
 const optionalText = (max: number) =>
   trimmed(max)
@@ -58,7 +66,7 @@ export const tokenBodySchema = z.strictObject({
 });
 
 export const loginSchema = z.strictObject({
-  email: z.string().trim().min(1, 'This field is required.').max(LIMITS.email),
+  email: z.string().trim().min(1, 'This field is required.').max(LIMITS.email).refine(noNul, NUL_MESSAGE),
   password: z.string().min(1, 'This field is required.').max(LIMITS.password.max),
 });
 
@@ -82,8 +90,8 @@ export const showCreateSchema = z.strictObject({
 export const showUpdateSchema = showCreateSchema.partial();
 
 export const performanceCreateSchema = z.strictObject({
-  show_id: z.number().int().positive(),
-  venue_id: z.number().int().positive(),
+  show_id: idSchema,
+  venue_id: idSchema,
   starts_at: isoDateTime,
   additional_seats: seats.optional(),
   manually_occupied_seats: seats.optional(),
@@ -92,4 +100,4 @@ export const performanceCreateSchema = z.strictObject({
 export const performanceUpdateSchema = performanceCreateSchema.partial();
 
 export const adminReservationCreateSchema = (maxPartySize: number) =>
-  reservationCreateSchema(maxPartySize).extend({ performance_id: z.number().int().positive() });
+  reservationCreateSchema(maxPartySize).extend({ performance_id: idSchema });

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import {
+  MAX_ID,
   adminReservationCreateSchema,
   performanceCreateSchema,
   performanceUpdateSchema,
@@ -18,8 +19,9 @@ const content = requireRole('content');
 const readers = requireRole('content', 'box_office');
 const boxOffice = requireRole('box_office');
 
-const performanceQuery = z.strictObject({ performance_id: z.coerce.number().int().positive() });
-const showFilter = z.strictObject({ show_id: z.coerce.number().int().positive().optional() });
+const queryId = z.coerce.number().int().positive().max(MAX_ID);
+const performanceQuery = z.strictObject({ performance_id: queryId });
+const showFilter = z.strictObject({ show_id: queryId.optional() });
 
 export const adminRoutes = new Hono<AppEnv>()
   .get('/venues', readers, async (c) => c.json(await c.var.services.admin.venues()))

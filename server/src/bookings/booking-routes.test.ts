@@ -104,6 +104,14 @@ describe('GET|POST /api/reservations/confirm', () => {
     expect(response.body.status).toBe('confirmed');
   });
 
+  it('ignores parameters a mail client appends to the link', async () => {
+    const { performance } = await aPerformance(ctx);
+    const pending = await aPendingReservation(ctx, performance.id, 1);
+    const response = await ctx.client.get(`/api/reservations/confirm/?utm_source=newsletter&token=${pending.rawConfirmationToken}&utm_medium=email`);
+    expect(response.status).toBe(200);
+    expect(response.body.status).toBe('confirmed');
+  });
+
   it('answers 409 already_confirmed the second time', async () => {
     const { performance } = await aPerformance(ctx);
     const pending = await aPendingReservation(ctx, performance.id, 1);

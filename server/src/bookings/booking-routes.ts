@@ -20,7 +20,8 @@ export const bookingRoutes = new Hono<AppEnv>()
   .on(['GET', 'POST'], '/reservations/confirm', async (c) => {
     const { services } = c.var;
     await services.throttle.hit('reservation_confirm', clientIp(c, services.env.TRUST_PROXY), services.env.THROTTLE_RESERVATION_CONFIRM);
-    const payload = c.req.method === 'GET' ? c.req.query() : await jsonBody(c, tokenBodySchema);
+    // From a link, only `token` counts: mail clients and trackers append their own parameters.
+    const payload = c.req.method === 'GET' ? { token: c.req.query('token') } : await jsonBody(c, tokenBodySchema);
     const { token } = parseWith(tokenBodySchema, payload);
     const result = await services.bookings.confirm(token);
     return c.json({
@@ -35,7 +36,7 @@ export const bookingRoutes = new Hono<AppEnv>()
   .get('/reservations/qr-code', async (c) => {
     const { services } = c.var;
     await services.throttle.hit('ticket_view', clientIp(c, services.env.TRUST_PROXY), services.env.THROTTLE_RESERVATION_CONFIRM);
-    const { token } = parseWith(tokenBodySchema, c.req.query());
+    const { token } = parseWith(tokenBodySchema, { token: c.req.query('token') });
     const ticket = await services.bookings.ticketQr(token);
     return c.json({
       reservation_id: ticket.reservation.id,

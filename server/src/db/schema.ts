@@ -195,7 +195,7 @@ export const throttleCounters = pgTable(
   (t) => [primaryKey({ columns: [t.key, t.windowStart] }), index('throttle_counters_window_idx').on(t.windowStart)],
 );
 
-export const MAIL_KINDS = ['reservation_confirmation', 'reservation_ticket'] as const;
+export const MAIL_KINDS = ['reservation_confirmation', 'reservation_ticket', 'reservation_cancelled'] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 export const MAIL_STATUSES = ['pending', 'sent', 'failed'] as const;
 
@@ -225,5 +225,27 @@ export const mailOutbox = pgTable(
   (t) => [
     index('mail_outbox_due_idx').on(t.status, t.nextAttemptAt),
     index('mail_outbox_reservation_idx').on(t.reservationId),
+  ],
+);
+
+/**
+ * Who did what and when: staff actions and the guest-side events that matter to staff
+ * (confirmed, checked in). Rows are only ever inserted.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    actorUserId: integer('actor_user_id').references(() => users.id, { onDelete: 'set null' }),
+    action: text('action').notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: integer('entity_id'),
+    summary: text('summary').notNull().default(''),
+  },
+  (t) => [
+    index('audit_log_entity_idx').on(t.entityType, t.entityId),
+    index('audit_log_at_idx').on(t.at),
+    index('audit_log_actor_idx').on(t.actorUserId),
   ],
 );

@@ -4,14 +4,16 @@ import { AppError, validationError } from './errors.js';
 
 /** zod issues → `{field: [messages]}` as the seeds' DRF errors looked. */
 export function fieldErrors(error: z.ZodError): Record<string, string[]> {
-  const errors: Record<string, string[]> = {};
+  // A Map, not `{}`: field names come from the client, and `errors['toString']` or
+  // `errors['__proto__']` on a plain object would hit Object.prototype (a TypeError, a 500).
+  const errors = new Map<string, string[]>();
   for (const issue of error.issues) {
     const keys =
       issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key].join('.')) : [issue.path.join('.') || 'non_field_errors'];
     const message = issue.code === 'unrecognized_keys' ? 'Unknown field.' : issue.message;
-    for (const key of keys) (errors[key] ??= []).push(message);
+    for (const key of keys) errors.set(key, [...(errors.get(key) ?? []), message]);
   }
-  return errors;
+  return Object.fromEntries(errors);
 }
 
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {

@@ -26,6 +26,14 @@ export interface TicketPayload {
   qrCodeUrl: string;
 }
 
+export interface CancelledPayload {
+  name: string;
+  showTitle: string;
+  venueName: string;
+  startsAt: string;
+  partySize: number;
+}
+
 export interface RenderedMail {
   subject: string;
   text: string;
@@ -51,6 +59,8 @@ export async function renderMail(kind: MailKind, payload: Record<string, unknown
       return renderConfirmation(payload as unknown as ConfirmationPayload, timeZone);
     case 'reservation_ticket':
       return renderTicket(payload as unknown as TicketPayload, timeZone);
+    case 'reservation_cancelled':
+      return renderCancelled(payload as unknown as CancelledPayload, timeZone);
   }
 }
 
@@ -119,4 +129,27 @@ async function renderTicket(p: TicketPayload, timeZone: string): Promise<Rendere
     html,
     attachments: [{ filename: 'biglietto-ticket.png', content: png, cid: 'ticket-qr', contentType: 'image/png' }],
   };
+}
+
+function renderCancelled(p: CancelledPayload, timeZone: string): RenderedMail {
+  const whenIt = formatDateTime(p.startsAt, 'it', timeZone);
+  const whenEn = formatDateTime(p.startsAt, 'en', timeZone);
+  const text = [
+    `Ciao ${p.name},`,
+    '',
+    `la tua prenotazione di ${seats(p.partySize, 'it')} per «${p.showTitle}», ${whenIt}, è stata cancellata.`,
+    'Il codice QR non è più valido. Per qualsiasi domanda rispondi a questa email.',
+    '',
+    '---',
+    `Hello ${p.name},`,
+    '',
+    `your reservation of ${seats(p.partySize, 'en')} for "${p.showTitle}", ${whenEn}, has been cancelled.`,
+    'The QR code is no longer valid. Reply to this email with any question.',
+  ].join('\n');
+  const html = layout(`
+<p>Ciao ${escapeHtml(p.name)},</p>
+<p>la tua prenotazione di <strong>${seats(p.partySize, 'it')}</strong> per <strong>${escapeHtml(p.showTitle)}</strong>, ${escapeHtml(whenIt)}, è stata cancellata. Il codice QR non è più valido.</p>
+<hr style="border:none;border-top:1px solid #eee">
+<p lang="en">Hello ${escapeHtml(p.name)}, your reservation of ${seats(p.partySize, 'en')} for <strong>${escapeHtml(p.showTitle)}</strong> (${escapeHtml(whenEn)}) has been cancelled. The QR code is no longer valid.</p>`);
+  return { subject: `Prenotazione cancellata / Reservation cancelled: ${p.showTitle}`, text, html };
 }
