@@ -8,6 +8,8 @@ import { runMigrations } from '../server/src/db/migrate.js';
 import { USER_ROLES, type UserRole } from '../server/src/db/schema.js';
 import { loadEnv } from '../server/src/env.js';
 import { AppError } from '../server/src/lib/errors.js';
+import { userCreateSchema } from '../shared/src/contracts.js';
+import { ZodError } from 'zod';
 import { Throttle } from '../server/src/throttle/throttle-service.js';
 
 /**
@@ -62,15 +64,17 @@ const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: en
 try {
   await runMigrations(database);
   const auth = new AuthService(database.db, env, new SessionStore(database.db, env.SESSION_TTL), new Throttle(database.db));
-  const user = await auth.createUser({
-    email: values.email,
-    password,
-    role: values.role as UserRole,
-    displayName: values.name ?? '',
-  });
+  // The same rules as the admin's "new user" form: a valid email, 10 to 256 characters of password.
+  const input = userCreateSchema.parse({ email: values.email, password, role: values.role, display_name: values.name ?? '' });
+  const user = await auth.createUser({ email: input.email, password: input.password, role: input.role, displayName: input.display_name ?? '' });
   process.stdout.write(`Created ${user.role} user ${user.email} (id ${user.id}).\n`);
 } catch (error) {
-  const message = error instanceof AppError ? `${error.message} ${JSON.stringify(error.extra.errors ?? {})}` : String(error);
+  const message =
+    error instanceof AppError
+      ? `${error.message} ${JSON.stringify(error.extra.errors ?? {})}`
+      : error instanceof ZodError
+        ? error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')
+        : String(error);
   process.stderr.write(`Could not create the user: ${message}\n`);
   process.exitCode = 1;
 } finally {

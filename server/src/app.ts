@@ -4,13 +4,16 @@ import { bodyLimit } from 'hono/body-limit';
 import { getPath } from 'hono/utils/url';
 import { secureHeaders } from 'hono/secure-headers';
 import { adminRoutes } from './admin/admin-routes.js';
+import { auditRoutes } from './audit/audit-routes.js';
+import { reservationsRoutes } from './reservations/reservations-routes.js';
+import { usersRoutes } from './users/users-routes.js';
 import type { AppEnv } from './app-context.js';
 import { loadSession, requireTrustedOrigin } from './auth/auth-middleware.js';
 import { authRoutes } from './auth/auth-routes.js';
 import { bookingRoutes } from './bookings/booking-routes.js';
 import { catalogRoutes } from './catalog/catalog-routes.js';
 import { checkInRoutes } from './check-ins/check-in-routes.js';
-import { AppError, notFound } from './lib/errors.js';
+import { AppError, fromDatabaseError, notFound } from './lib/errors.js';
 import { pathOnly } from './lib/logger.js';
 import type { Services } from './services.js';
 
@@ -56,6 +59,7 @@ export function createApp(services: Services) {
     secureHeaders({
       strictTransportSecurity: isHttps ? 'max-age=31536000; includeSubDomains' : false,
       referrerPolicy: 'no-referrer',
+      xFrameOptions: 'DENY',
       crossOriginEmbedderPolicy: false,
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
@@ -96,13 +100,17 @@ export function createApp(services: Services) {
   app.route('/api', catalogRoutes);
   app.route('/api', bookingRoutes);
   app.route('/api/check-ins', checkInRoutes);
+  app.route('/api/admin/reservations', reservationsRoutes);
+  app.route('/api/admin/users', usersRoutes);
+  app.route('/api/admin/audit', auditRoutes);
   app.route('/api/admin', adminRoutes);
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
   app.notFound((c) => c.json({ status: 'not_found', detail: 'Not found.' }, 404));
 
-  app.onError((error, c) => {
+  app.onError((caught, c) => {
+    const error = caught instanceof AppError ? caught : (fromDatabaseError(caught) ?? caught);
     if (error instanceof AppError) {
       if (error.extra.retryAfterSeconds) c.header('Retry-After', String(error.extra.retryAfterSeconds));
       return c.json(errorBody(error), error.httpStatus);

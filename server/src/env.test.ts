@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowedOrigins, InvalidEnvError, parseEnv } from './env.js';
+import { allowedOrigins, InvalidEnvError, parseEnv, shouldSeedDemo } from './env.js';
 import { parseDuration, parseRate } from './lib/durations.js';
 
 describe('configuration', () => {
@@ -44,8 +44,27 @@ describe('configuration', () => {
         SMTP_URL: 'smtp://user:change-me@mail.azionelab.it',
       }),
     ).toThrow(/placeholder/);
-    const ok = parseEnv({ APP_ENV: 'production', SITE_BASE_URL: 'https://tickets.azionelab.it/', SMTP_URL: 'smtps://u:s3cret@mail.azionelab.it' });
+    expect(() =>
+      parseEnv({ APP_ENV: 'production', SITE_BASE_URL: 'https://tickets.azionelab.it', SMTP_URL: 'smtps://u:s3cret@mail.azionelab.it' }),
+    ).toThrow(/MAIL_FROM/);
+    const ok = parseEnv({
+      APP_ENV: 'production',
+      SITE_BASE_URL: 'https://tickets.azionelab.it/',
+      SMTP_URL: 'smtps://u:s3cret@mail.azionelab.it',
+      MAIL_FROM: 'AzioneLab <biglietti@azionelab.it>',
+    });
     expect(ok.SITE_BASE_URL).toBe('https://tickets.azionelab.it');
+  });
+
+  it('seeds the demo admin only in development on the embedded database, unless told', () => {
+    expect(shouldSeedDemo(parseEnv({}))).toBe(true);
+    expect(shouldSeedDemo(parseEnv({ DATABASE_URL: 'postgres://db/azionelab' }))).toBe(false);
+    expect(shouldSeedDemo(parseEnv({ APP_ENV: 'test' }))).toBe(false);
+    expect(shouldSeedDemo(parseEnv({ DATABASE_URL: 'postgres://db/azionelab', SEED_DEMO: 'true' }))).toBe(true);
+  });
+
+  it('names a malformed trusted origin', () => {
+    expect(() => parseEnv({ TRUSTED_ORIGINS: 'https://ok.example.it, not a url' })).toThrow(/TRUSTED_ORIGINS/);
   });
 
   it('trusts the site origin and the listed ones', () => {

@@ -33,15 +33,21 @@ const duration = (fallback: string) =>
       }
     });
 
-const csv = z
+const originList = z
   .string()
   .default('')
-  .transform((value) =>
-    value
+  .transform((value, ctx) => {
+    const origins = value
       .split(',')
-      .map((item) => item.trim().replace(/\/+$/, ''))
-      .filter((item) => item.length > 0),
-  );
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0);
+    for (const origin of origins) {
+      if (!URL.canParse(origin) || !/^https?:$/.test(new URL(origin).protocol)) {
+        ctx.addIssue({ code: 'custom', message: `"${origin}" is not an http(s) origin` });
+      }
+    }
+    return origins.map((origin) => (URL.canParse(origin) ? new URL(origin).origin : origin));
+  });
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -80,8 +86,10 @@ export const envSchema = z
       .optional()
       .or(z.literal('').transform(() => undefined)),
     MAIL_FROM: z.string().default('AzioneLab <no-reply@azionelab.local>'),
-    TRUSTED_ORIGINS: csv,
+    TRUSTED_ORIGINS: originList,
     TRUST_PROXY: booleanFlag,
+    /** Demo data and a demo admin on an empty database. Unset: only in development on PGlite. */
+    SEED_DEMO: z.enum(['true', 'false']).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     MAX_PARTY_SIZE: z.coerce.number().int().min(1).max(100).default(10),
     THROTTLE_RESERVATION_CREATE: rate('20/hour'),
@@ -112,6 +120,12 @@ export const envSchema = z
         message: 'production requires SMTP_URL: the console mail transport would never reach guests',
       });
     }
+    if (/\.local>?$/i.test(env.MAIL_FROM)) {
+      ctx.addIssue({ code: 'custom', path: ['MAIL_FROM'], message: 'production needs a real sender address in MAIL_FROM' });
+    }
+    if (env.SEED_DEMO === 'true') {
+      ctx.addIssue({ code: 'custom', path: ['SEED_DEMO'], message: 'production never seeds the demo admin' });
+    }
     if (/change-me|example\.(com|org)|placeholder/i.test(`${env.SMTP_URL ?? ''} ${env.DATABASE_URL ?? ''}`)) {
       ctx.addIssue({
         code: 'custom',
@@ -122,6 +136,12 @@ export const envSchema = z
   });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** The demo admin has a published password: never on PostgreSQL or in production unless asked for. */
+export function shouldSeedDemo(env: Env): boolean {
+  if (env.SEED_DEMO) return env.SEED_DEMO === 'true';
+  return env.APP_ENV === 'development' && !env.DATABASE_URL;
+}
 
 export class InvalidEnvError extends Error {
   constructor(readonly issues: string[]) {
@@ -141,7 +161,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 
 /** Allowed `Origin` values for unsafe requests that carry a session cookie. */
 export function allowedOrigins(env: Env): Set<string> {
-  return new Set([new URL(env.SITE_BASE_URL).origin, ...env.TRUSTED_ORIGINS.map((o) => new URL(o).origin)]);
+  return new Set([new URL(env.SITE_BASE_URL).origin, ...env.TRUSTED_ORIGINS]);
 }
 
 export function loadEnv(): Env {

@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server';
 import { seedDemoData, DEMO_ADMIN } from './db/seed-demo.js';
-import { InvalidEnvError, loadEnv } from './env.js';
+import { InvalidEnvError, loadEnv, shouldSeedDemo } from './env.js';
 import { startRuntime } from './server.js';
 
 async function main() {
@@ -16,8 +16,12 @@ async function main() {
   }
   const runtime = await startRuntime(env);
   const { services } = runtime;
-  const seeded = env.APP_ENV !== 'production' && (await seedDemoData(services.database, env.TIME_ZONE));
+  const seeded = shouldSeedDemo(env) && (await seedDemoData(services.database, env.TIME_ZONE));
   services.mailWorker.start();
+  const hourly = setInterval(() => {
+    services.sessions.sweepExpired().catch((error: unknown) => services.logger.warn({ err: String(error) }, 'session sweep failed'));
+  }, 3_600_000);
+  hourly.unref();
 
   const server = serve({ fetch: runtime.app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
     const base = env.SITE_BASE_URL;

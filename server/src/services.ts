@@ -10,6 +10,9 @@ import type { Logger } from './lib/logger.js';
 import { MailWorker } from './mail/mail-worker.js';
 import type { MailTransport } from './mail/mail-transport.js';
 import { Throttle } from './throttle/throttle-service.js';
+import { UsersService } from './users/users-service.js';
+import { ReservationsService } from './reservations/reservations-service.js';
+import { DashboardService } from './dashboard/dashboard-service.js';
 
 export interface ServiceDeps {
   env: Env;
@@ -32,6 +35,7 @@ export function createServices(deps: ServiceDeps) {
   });
   const throttle = new Throttle(db, now);
   const sessions = new SessionStore(db, env.SESSION_TTL, now);
+  const auth = new AuthService(db, env, sessions, throttle);
   return {
     env,
     database,
@@ -41,7 +45,10 @@ export function createServices(deps: ServiceDeps) {
     throttle,
     sessions,
     mailWorker,
-    auth: new AuthService(db, env, sessions, throttle),
+    auth,
+    users: new UsersService(db, auth),
+    reservations: new ReservationsService(db),
+    dashboard: new DashboardService(db, env.TIME_ZONE, now),
     catalog: new CatalogService(db, now),
     bookings: new BookingService(db, env, () => mailWorker.kick(), now),
     checkIns: new CheckInService(db, now),

@@ -1,5 +1,10 @@
 import { z } from 'zod';
 
+// A missing field reads "This field is required." everywhere instead of zod's type jargon.
+z.config({
+  customError: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'This field is required.' : undefined),
+});
+
 /*
  * Request contracts shared by the server (authoritative validation) and the UIs (the same
  * rules shown before submitting). Objects are strict: an unknown field is a validation error,
@@ -101,3 +106,27 @@ export const performanceUpdateSchema = performanceCreateSchema.partial();
 
 export const adminReservationCreateSchema = (maxPartySize: number) =>
   reservationCreateSchema(maxPartySize).extend({ performance_id: idSchema });
+
+export const STAFF_ROLES = ['admin', 'content', 'box_office', 'door'] as const;
+
+export const passwordSchema = z.strictObject({
+  password: z
+    .string()
+    .min(LIMITS.password.min, `At least ${LIMITS.password.min} characters.`)
+    .max(LIMITS.password.max, `At most ${LIMITS.password.max} characters.`),
+});
+
+export const userCreateSchema = z.strictObject({
+  email: emailSchema,
+  display_name: trimmed(LIMITS.name).optional(),
+  role: z.enum(STAFF_ROLES),
+  password: passwordSchema.shape.password,
+});
+
+export const userUpdateSchema = z.strictObject({
+  display_name: trimmed(LIMITS.name).optional(),
+  role: z.enum(STAFF_ROLES).optional(),
+  active: z.boolean().optional(),
+});
+
+export const RESERVATION_STATUS_VALUES = ['pending', 'confirmed', 'cancelled'] as const;

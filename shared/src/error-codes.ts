@@ -20,6 +20,7 @@ export const ERROR_STATUS = {
   reservation_cancelled: 409,
   conflict: 409,
   has_reservations: 409,
+  in_use: 409,
   expired_token: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,

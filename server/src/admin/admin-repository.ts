@@ -1,6 +1,6 @@
-import { asc, desc, eq } from 'drizzle-orm';
+import { asc, count, eq, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
-import { performances, shows, venues } from '../db/schema.js';
+import { performances, reservations, shows, venues } from '../db/schema.js';
 
 type VenueInsert = typeof venues.$inferInsert;
 type ShowInsert = typeof shows.$inferInsert;
@@ -43,5 +43,32 @@ export async function updatePerformance(db: Executor, id: number, values: Partia
 export async function findPerformance(db: Executor, id: number) {
   return (await db.select().from(performances).where(eq(performances.id, id)).limit(1))[0];
 }
-export const listPerformances = (db: Executor) =>
-  db.select().from(performances).orderBy(desc(performances.startsAt));
+
+export async function countReservationsOfPerformances(db: Executor, where: SQL): Promise<number> {
+  const rows = await db
+    .select({ n: count() })
+    .from(reservations)
+    .innerJoin(performances, eq(performances.id, reservations.performanceId))
+    .where(where);
+  return rows[0]?.n ?? 0;
+}
+
+export async function countPerformances(db: Executor, where: SQL): Promise<number> {
+  const rows = await db.select({ n: count() }).from(performances).where(where);
+  return rows[0]?.n ?? 0;
+}
+
+export const performanceIdIs = (id: number) => eq(performances.id, id);
+export const performanceShowIs = (showId: number) => eq(performances.showId, showId);
+export const performanceVenueIs = (venueId: number) => eq(performances.venueId, venueId);
+
+export async function deleteVenue(db: Executor, id: number) {
+  return (await db.delete(venues).where(eq(venues.id, id)).returning())[0];
+}
+export async function deleteShowWithPerformances(db: Executor, id: number) {
+  await db.delete(performances).where(eq(performances.showId, id));
+  return (await db.delete(shows).where(eq(shows.id, id)).returning())[0];
+}
+export async function deletePerformance(db: Executor, id: number) {
+  return (await db.delete(performances).where(eq(performances.id, id)).returning())[0];
+}

@@ -343,6 +343,7 @@ describe('performances', () => {
       show_id: show.id,
       venue_id: venue.id,
       venue_name: venue.name,
+      show_title: show.title,
       starts_at: startsAt,
       capacity: 30,
       additional_seats: 2,
@@ -350,6 +351,7 @@ describe('performances', () => {
       booking_open: true,
       confirmed_seats: 0,
       pending_seats: 0,
+      checked_in_seats: 0,
       available_seats: 32,
     });
     const detail = await ctx.client.get(`/api/admin/performances/${response.body.id}`, { cookie: cookies.box_office });
@@ -551,26 +553,27 @@ describe('reservation list', () => {
     const confirmed = await aConfirmedReservation(ctx, performance.id, 2);
     const response = await ctx.client.get(`/api/admin/reservations/?performance_id=${performance.id}`, { cookie: cookies.box_office });
     expect(response.status).toBe(200);
-    expect(response.body).toHaveLength(2);
-    const byId = Object.fromEntries(response.body.map((r: { id: number }) => [r.id, r]));
+    expect(response.body).toMatchObject({ total: 2, page: 1, page_size: 25 });
+    expect(response.body.items).toHaveLength(2);
+    const byId = Object.fromEntries(response.body.items.map((r: { id: number }) => [r.id, r]));
     expect(byId[pending.reservation.id]).toMatchObject({ status: 'pending', party_size: 1, source: 'public', confirmed_at: null });
     expect(byId[confirmed.reservation.id]).toMatchObject({ status: 'confirmed', party_size: 2, confirmed_at: expect.any(String) });
-    for (const item of response.body) {
+    for (const item of response.body.items) {
       expect(Object.keys(item).sort()).toEqual(
-        ['cancelled_at', 'confirmed_at', 'created_at', 'email', 'id', 'name', 'notes', 'party_size', 'performance_id', 'phone', 'source', 'status'],
+        ['cancelled_at', 'checked_in_at', 'confirmed_at', 'created_at', 'email', 'id', 'name', 'notes', 'party_size', 'performance_id', 'phone', 'source', 'status'],
       );
     }
   });
 
-  it('requires a valid performance_id', async () => {
-    for (const query of ['', '?performance_id=', '?performance_id=abc', '?performance_id=0', '?performance_id=99999999999', '?performance_id=1&x=1']) {
+  it('refuses a malformed performance_id and unknown parameters', async () => {
+    for (const query of ['?performance_id=', '?performance_id=abc', '?performance_id=0', '?performance_id=99999999999', '?performance_id=1&x=1']) {
       const response = await ctx.client.get(`/api/admin/reservations${query}`, { cookie: cookies.box_office });
       expect(response.status).toBe(400);
       expect(response.body.status).toBe('validation_error');
     }
     const unknown = await ctx.client.get('/api/admin/reservations?performance_id=2147483647', { cookie: cookies.box_office });
-    expect(unknown.status).toBe(404);
-    expect(unknown.body.status).toBe('not_found');
+    expect(unknown.status).toBe(200);
+    expect(unknown.body).toMatchObject({ items: [], total: 0 });
   });
 });
 

@@ -2,7 +2,6 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import {
   MAX_ID,
-  adminReservationCreateSchema,
   performanceCreateSchema,
   performanceUpdateSchema,
   showCreateSchema,
@@ -20,50 +19,55 @@ const readers = requireRole('content', 'box_office');
 const boxOffice = requireRole('box_office');
 
 const queryId = z.coerce.number().int().positive().max(MAX_ID);
-const performanceQuery = z.strictObject({ performance_id: queryId });
 const showFilter = z.strictObject({ show_id: queryId.optional() });
 
+/** The season: venues, shows, performances (content staff), attendee lists (box office). */
 export const adminRoutes = new Hono<AppEnv>()
   .get('/venues', readers, async (c) => c.json(await c.var.services.admin.venues()))
-  .post('/venues', content, async (c) => c.json(await c.var.services.admin.createVenue(await jsonBody(c, venueCreateSchema)), 201))
+  .post('/venues', content, async (c) =>
+    c.json(await c.var.services.admin.createVenue(await jsonBody(c, venueCreateSchema), currentUser(c)), 201),
+  )
   .patch('/venues/:id', content, async (c) =>
-    c.json(await c.var.services.admin.updateVenue(idParam(c), await jsonBody(c, venueUpdateSchema))),
+    c.json(await c.var.services.admin.updateVenue(idParam(c), await jsonBody(c, venueUpdateSchema), currentUser(c))),
   )
+  .delete('/venues/:id', content, async (c) => {
+    await c.var.services.admin.deleteVenue(idParam(c), currentUser(c));
+    return c.body(null, 204);
+  })
   .get('/shows', readers, async (c) => c.json(await c.var.services.admin.shows()))
-  .post('/shows', content, async (c) => c.json(await c.var.services.admin.createShow(await jsonBody(c, showCreateSchema)), 201))
-  .patch('/shows/:id', content, async (c) =>
-    c.json(await c.var.services.admin.updateShow(idParam(c), await jsonBody(c, showUpdateSchema))),
+  .post('/shows', content, async (c) =>
+    c.json(await c.var.services.admin.createShow(await jsonBody(c, showCreateSchema), currentUser(c)), 201),
   )
+  .patch('/shows/:id', content, async (c) =>
+    c.json(await c.var.services.admin.updateShow(idParam(c), await jsonBody(c, showUpdateSchema), currentUser(c))),
+  )
+  .delete('/shows/:id', content, async (c) => {
+    await c.var.services.admin.deleteShow(idParam(c), currentUser(c));
+    return c.body(null, 204);
+  })
   .get('/performances', readers, async (c) => {
     const { show_id } = parseWith(showFilter, c.req.query());
     return c.json(await c.var.services.admin.performances({ showId: show_id }));
   })
   .get('/performances/:id', readers, async (c) => c.json(await c.var.services.admin.performance(idParam(c))))
   .post('/performances', content, async (c) =>
-    c.json(await c.var.services.admin.createPerformance(await jsonBody(c, performanceCreateSchema)), 201),
+    c.json(await c.var.services.admin.createPerformance(await jsonBody(c, performanceCreateSchema), currentUser(c)), 201),
   )
   .patch('/performances/:id', content, async (c) =>
-    c.json(await c.var.services.admin.updatePerformance(idParam(c), await jsonBody(c, performanceUpdateSchema))),
+    c.json(
+      await c.var.services.admin.updatePerformance(idParam(c), await jsonBody(c, performanceUpdateSchema), currentUser(c)),
+    ),
   )
-  .get('/reservations', boxOffice, async (c) => {
-    const { performance_id } = parseWith(performanceQuery, c.req.query());
-    return c.json(await c.var.services.admin.reservations(performance_id));
+  .delete('/performances/:id', content, async (c) => {
+    await c.var.services.admin.deletePerformance(idParam(c), currentUser(c));
+    return c.body(null, 204);
   })
-  // Manual reservation (phone, walk-in): the standard flow, pending until the guest confirms.
-  .post('/reservations', boxOffice, async (c) => {
-    const { services } = c.var;
-    const { performance_id, ...input } = await jsonBody(c, adminReservationCreateSchema(services.env.MAX_PARTY_SIZE));
-    const { reservation } = await services.bookings.create(performance_id, input, {
-      source: 'admin',
-      createdByUserId: currentUser(c).id,
-    });
-    return c.json(
-      {
-        reservation_id: reservation.id,
-        status: reservation.status,
-        party_size: reservation.partySize,
-        detail: 'The reservation stays pending until the guest confirms it from the email link.',
-      },
-      201,
-    );
-  });
+  .get('/performances/:id/attendees.csv', boxOffice, async (c) => {
+    const id = idParam(c);
+    const csv = await c.var.services.reservations.attendeesCsv(id, c.var.services.env.TIME_ZONE);
+    c.header('Content-Type', 'text/csv; charset=utf-8');
+    c.header('Content-Disposition', `attachment; filename="attendees-performance-${id}.csv"`);
+    return c.body(csv);
+  })
+  .get('/dashboard', readers, async (c) => c.json(await c.var.services.dashboard.overview()))
+  .get('/performances/:id/stats', readers, async (c) => c.json(await c.var.services.dashboard.stats(idParam(c))));

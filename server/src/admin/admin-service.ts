@@ -9,12 +9,19 @@ import type {
 } from '../../../shared/src/contracts.js';
 import { availableSeats } from '../../../shared/src/availability.js';
 import { listPerformancesWithSeats } from '../catalog/catalog-repository.js';
-import { listReservationsForPerformance } from '../bookings/booking-repository.js';
+import { insertAudit } from '../audit/audit-repository.js';
+import type { SessionUser } from '../auth/sessions.js';
 import type { Db } from '../db/client.js';
-import { performances } from '../db/schema.js';
 import { AppError, notFound, validationError } from '../lib/errors.js';
-import { eq } from 'drizzle-orm';
 import {
+  countPerformances,
+  countReservationsOfPerformances,
+  deletePerformance,
+  deleteShowWithPerformances,
+  deleteVenue,
+  performanceIdIs,
+  performanceShowIs,
+  performanceVenueIs,
   findPerformance,
   findShowById,
   findShowBySlug,
@@ -31,6 +38,12 @@ import {
 
 type PerformanceCreate = z.infer<typeof performanceCreateSchema>;
 type PerformanceUpdate = z.infer<typeof performanceUpdateSchema>;
+
+/** `key=value, …` of the fields a staff member changed, for the audit log. */
+const describe = (input: object) =>
+  Object.entries(input)
+    .map(([key, value]) => `${key}=${typeof value === 'string' && value.length > 60 ? `${value.slice(0, 57)}…` : String(value)}`)
+    .join(', ');
 
 /** "Il Giardino dei Ciliegi!" → "il-giardino-dei-ciliegi". */
 export function slugify(title: string): string {
@@ -60,48 +73,74 @@ export class AdminService {
 
   venues = async () => (await listVenues(this.db)).map(venueJson);
 
-  async createVenue(input: z.infer<typeof venueCreateSchema>) {
-    return venueJson(await insertVenue(this.db, input));
+  async createVenue(input: z.infer<typeof venueCreateSchema>, actor: SessionUser) {
+    const venue = await insertVenue(this.db, input);
+    await this.audit(actor, 'venue.create', 'venue', venue.id, `${venue.name} (${venue.capacity})`);
+    return venueJson(venue);
   }
 
-  async updateVenue(id: number, input: z.infer<typeof venueUpdateSchema>) {
+  async updateVenue(id: number, input: z.infer<typeof venueUpdateSchema>, actor: SessionUser) {
     const venue = await updateVenue(this.db, id, input);
     if (!venue) throw notFound('Venue not found.');
+    await this.audit(actor, 'venue.update', 'venue', id, describe(input));
     return venueJson(venue);
+  }
+
+  async deleteVenue(id: number, actor: SessionUser) {
+    if ((await countPerformances(this.db, performanceVenueIs(id))) > 0) {
+      throw new AppError('in_use', 'Performances take place in this venue: delete or move them first.');
+    }
+    const venue = await deleteVenue(this.db, id);
+    if (!venue) throw notFound('Venue not found.');
+    await this.audit(actor, 'venue.delete', 'venue', id, venue.name);
   }
 
   shows = async () => (await listShows(this.db)).map(adminShowJson);
 
-  async createShow(input: z.infer<typeof showCreateSchema>) {
+  async createShow(input: z.infer<typeof showCreateSchema>, actor: SessionUser) {
     const slug = input.slug ?? (await this.freeSlug(slugify(input.title)));
     if (await findShowBySlug(this.db, slug)) {
       throw validationError({ slug: ['Another show already uses this slug.'] });
     }
-    return adminShowJson(await insertShow(this.db, { ...input, slug }));
+    const show = await insertShow(this.db, { ...input, slug });
+    await this.audit(actor, 'show.create', 'show', show.id, show.title);
+    return adminShowJson(show);
   }
 
-  async updateShow(id: number, input: z.infer<typeof showUpdateSchema>) {
+  async updateShow(id: number, input: z.infer<typeof showUpdateSchema>, actor: SessionUser) {
     if (input.slug) {
       const other = await findShowBySlug(this.db, input.slug);
       if (other && other.id !== id) throw validationError({ slug: ['Another show already uses this slug.'] });
     }
     const show = await updateShow(this.db, id, input);
     if (!show) throw notFound('Show not found.');
+    const action = input.published === true ? 'show.publish' : input.published === false ? 'show.unpublish' : 'show.update';
+    await this.audit(actor, action, 'show', id, describe(input));
     return adminShowJson(show);
   }
 
+  /** A show goes with its performances, unless anyone has ever booked one of them. */
+  async deleteShow(id: number, actor: SessionUser) {
+    if ((await countReservationsOfPerformances(this.db, performanceShowIs(id))) > 0) {
+      throw new AppError('has_reservations', 'This show has reservations: unpublish it instead.');
+    }
+    const show = await this.db.transaction((tx) => deleteShowWithPerformances(tx, id));
+    if (!show) throw notFound('Show not found.');
+    await this.audit(actor, 'show.delete', 'show', id, show.title);
+  }
+
   async performances(filter: { showId?: number }) {
-    const rows = await listPerformancesWithSeats(this.db, filter.showId ? eq(performances.showId, filter.showId) : undefined);
+    const rows = await listPerformancesWithSeats(this.db, filter.showId ? performanceShowIs(filter.showId) : undefined);
     return rows.map((p) => this.performanceJson(p));
   }
 
   async performance(id: number) {
-    const [row] = await listPerformancesWithSeats(this.db, eq(performances.id, id));
+    const [row] = await listPerformancesWithSeats(this.db, performanceIdIs(id));
     if (!row) throw notFound('Performance not found.');
     return this.performanceJson(row);
   }
 
-  async createPerformance(input: PerformanceCreate) {
+  async createPerformance(input: PerformanceCreate, actor: SessionUser) {
     await this.assertReferences(input);
     const created = await insertPerformance(this.db, {
       showId: input.show_id,
@@ -111,10 +150,11 @@ export class AdminService {
       manuallyOccupiedSeats: input.manually_occupied_seats ?? 0,
       bookingOpen: input.booking_open ?? true,
     });
+    await this.audit(actor, 'performance.create', 'performance', created.id, describe(input));
     return this.performance(created.id);
   }
 
-  async updatePerformance(id: number, input: PerformanceUpdate) {
+  async updatePerformance(id: number, input: PerformanceUpdate, actor: SessionUser) {
     if (!(await findPerformance(this.db, id))) throw notFound('Performance not found.');
     await this.assertReferences(input);
     await updatePerformance(this.db, id, {
@@ -125,27 +165,21 @@ export class AdminService {
       ...(input.manually_occupied_seats !== undefined && { manuallyOccupiedSeats: input.manually_occupied_seats }),
       ...(input.booking_open !== undefined && { bookingOpen: input.booking_open }),
     });
+    await this.audit(actor, 'performance.update', 'performance', id, describe(input));
     return this.performance(id);
   }
 
-  async reservations(performanceId: number) {
-    if (!(await findPerformance(this.db, performanceId))) throw notFound('Performance not found.');
-    const rows = await listReservationsForPerformance(this.db, performanceId);
-    // Tokens and their hashes are never part of a staff view (seeds: admin token visibility fix).
-    return rows.map((r) => ({
-      id: r.id,
-      performance_id: r.performanceId,
-      name: r.name,
-      email: r.email,
-      phone: r.phone,
-      notes: r.notes,
-      party_size: r.partySize,
-      status: r.status,
-      source: r.source,
-      created_at: r.createdAt.toISOString(),
-      confirmed_at: r.confirmedAt?.toISOString() ?? null,
-      cancelled_at: r.cancelledAt?.toISOString() ?? null,
-    }));
+  async deletePerformance(id: number, actor: SessionUser) {
+    if ((await countReservationsOfPerformances(this.db, performanceIdIs(id))) > 0) {
+      throw new AppError('has_reservations', 'This performance has reservations: close booking instead.');
+    }
+    const performance = await deletePerformance(this.db, id);
+    if (!performance) throw notFound('Performance not found.');
+    await this.audit(actor, 'performance.delete', 'performance', id, performance.startsAt.toISOString());
+  }
+
+  private audit(actor: SessionUser, action: string, entityType: string, entityId: number, summary: string) {
+    return insertAudit(this.db, { actorUserId: actor.id, action, entityType, entityId, summary });
   }
 
   private async assertReferences(input: { show_id?: number | undefined; venue_id?: number | undefined }) {
@@ -173,8 +207,10 @@ export class AdminService {
       additional_seats: p.additionalSeats,
       manually_occupied_seats: p.manuallyOccupiedSeats,
       booking_open: p.bookingOpen,
+      show_title: p.showTitle,
       confirmed_seats: p.confirmedSeats,
       pending_seats: p.pendingSeats,
+      checked_in_seats: p.checkedInSeats,
       available_seats: availableSeats(p),
     };
   }

@@ -17,10 +17,6 @@ export async function insertUser(
   return rows[0]!;
 }
 
-export async function countUsers(db: Executor): Promise<number> {
-  const rows = await db.select({ id: users.id }).from(users).limit(1);
-  return rows.length;
-}
 
 export async function insertSession(db: Executor, values: { id: string; userId: number; expiresAt: Date }) {
   await db.insert(sessions).values(values);

@@ -3,7 +3,7 @@ import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/enco
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import type { UserRole } from '../db/schema.js';
-import { deleteSession, extendSession, findSessionWithUser, insertSession } from './auth-repository.js';
+import { deleteExpiredSessions, deleteSession, extendSession, findSessionWithUser, insertSession } from './auth-repository.js';
 
 /*
  * Sessions as in Lucia's guide: the cookie holds a random token; the database holds only
@@ -70,6 +70,11 @@ export class SessionStore {
       renewed,
       user: { id: user.id, email: user.email, displayName: user.displayName, role: user.role },
     };
+  }
+
+  /** Expired rows are dead weight; main.ts calls this hourly. */
+  async sweepExpired(): Promise<void> {
+    await deleteExpiredSessions(this.db, this.now());
   }
 
   async invalidate(sessionId: string): Promise<void> {

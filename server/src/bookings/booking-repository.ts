@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import {
   performances,
@@ -141,15 +141,31 @@ export async function markTokenUsed(db: Executor, tokenId: number, at: Date): Pr
   await db.update(reservationTokens).set({ usedAt: at }).where(eq(reservationTokens.id, tokenId));
 }
 
-export async function listReservationsForPerformance(db: Executor, performanceId: number): Promise<ReservationRow[]> {
-  return db
-    .select()
-    .from(reservations)
-    .where(eq(reservations.performanceId, performanceId))
-    .orderBy(reservations.id);
-}
 
 export async function findReservation(db: Executor, id: number): Promise<ReservationRow | undefined> {
   const rows = await db.select().from(reservations).where(eq(reservations.id, id)).limit(1);
   return rows[0];
+}
+
+export async function lockReservation(db: Executor, id: number): Promise<ReservationRow | undefined> {
+  const rows = await db.select().from(reservations).where(eq(reservations.id, id)).for('update');
+  return rows[0];
+}
+
+export async function markReservationCancelled(db: Executor, id: number, at: Date): Promise<void> {
+  await db.update(reservations).set({ status: 'cancelled', cancelledAt: at, updatedAt: at }).where(eq(reservations.id, id));
+}
+
+/** Revokes every live token of a reservation (optionally of one purpose): old links and QR codes stop working. */
+export async function revokeTokens(db: Executor, reservationId: number, at: Date, purpose?: TokenPurpose): Promise<void> {
+  await db
+    .update(reservationTokens)
+    .set({ revokedAt: at })
+    .where(
+      and(
+        eq(reservationTokens.reservationId, reservationId),
+        isNull(reservationTokens.revokedAt),
+        purpose ? eq(reservationTokens.purpose, purpose) : undefined,
+      ),
+    );
 }

@@ -6,9 +6,14 @@ import type { Env } from '../env.js';
 import { AppError, invalidToken, notFound } from '../lib/errors.js';
 import { generateToken, hashToken, looksLikeToken } from '../lib/tokens.js';
 import { enqueueMail } from '../mail/mail-repository.js';
-import type { ConfirmationPayload, TicketPayload } from '../mail/mail-templates.js';
+import type { CancelledPayload, ConfirmationPayload, TicketPayload } from '../mail/mail-templates.js';
+import { insertAudit } from '../audit/audit-repository.js';
+import type { SessionUser } from '../auth/sessions.js';
 import {
   findToken,
+  lockReservation,
+  markReservationCancelled,
+  revokeTokens,
   insertReservation,
   insertToken,
   loadPerformanceForBooking,
@@ -116,6 +121,13 @@ export class BookingService {
       reservationId: reservation.id,
       payload: { ...payload },
     });
+    await insertAudit(tx, {
+      actorUserId: options.createdByUserId ?? null,
+      action: 'reservation.create',
+      entityType: 'reservation',
+      entityId: reservation.id,
+      summary: `${reservation.partySize} seats, ${options.source}`,
+    });
     return { reservation, availableSeats: available, rawConfirmationToken };
   }
 
@@ -179,6 +191,13 @@ export class BookingService {
         reservationId: reservation.id,
         payload: { ...ticket },
       });
+      await insertAudit(tx, {
+        actorUserId: null,
+        action: 'reservation.confirm',
+        entityType: 'reservation',
+        entityId: reservation.id,
+        summary: `${reservation.partySize} seats`,
+      });
       return {
         reservation: { ...reservation, status: 'confirmed' as const, confirmedAt: now },
         availableSeats: available - reservation.partySize,
@@ -195,12 +214,92 @@ export class BookingService {
   async ticketQr(rawToken: string): Promise<TicketQr> {
     if (!looksLikeToken(rawToken)) throw invalidToken('Check-in token is invalid.');
     const found = await findToken(this.db, hashToken(rawToken), 'check_in');
-    if (!found || found.token.revokedAt) throw invalidToken('Check-in token is invalid.');
+    if (!found || found.token.revokedAt || found.token.expiresAt <= this.now()) {
+      throw invalidToken('Check-in token is invalid.');
+    }
     if (found.reservation.status !== 'confirmed') {
       throw new AppError('reservation_not_confirmed', 'The reservation is not confirmed.');
     }
     const qrCodeUrl = checkInUrl(this.env.SITE_BASE_URL, rawToken);
     return { reservation: found.reservation, qrCodeUrl, qrCodeImage: await qrCodeDataUrl(qrCodeUrl) };
+  }
+
+  /**
+   * Cancels a reservation: its seats are free at once (only confirmed rows count), every token
+   * is revoked (the QR stops opening the door), and the guest is told by email.
+   */
+  async cancel(reservationId: number, actor: SessionUser | null): Promise<ReservationRow> {
+    const result = await this.db.transaction(async (tx) => {
+      const now = this.now();
+      const reservation = await lockReservation(tx, reservationId);
+      if (!reservation) throw notFound('Reservation not found.');
+      if (reservation.status === 'cancelled') {
+        throw new AppError('reservation_cancelled', 'This reservation is already cancelled.');
+      }
+      const performance = await loadPerformanceForBooking(tx, reservation.performanceId, { lock: false });
+      if (!performance) throw notFound('Performance not found.');
+      await markReservationCancelled(tx, reservation.id, now);
+      await revokeTokens(tx, reservation.id, now);
+      const payload: CancelledPayload = {
+        name: reservation.name,
+        showTitle: performance.showTitle,
+        venueName: performance.venueName,
+        startsAt: performance.startsAt.toISOString(),
+        partySize: reservation.partySize,
+      };
+      await enqueueMail(tx, { kind: 'reservation_cancelled', recipient: reservation.email, reservationId: reservation.id, payload: { ...payload } });
+      await insertAudit(tx, {
+        actorUserId: actor?.id ?? null,
+        action: 'reservation.cancel',
+        entityType: 'reservation',
+        entityId: reservation.id,
+        summary: `${reservation.status} → cancelled, ${reservation.partySize} seats freed`,
+      });
+      return { ...reservation, status: 'cancelled' as const, cancelledAt: now };
+    });
+    this.afterCommit();
+    return result;
+  }
+
+  /**
+   * Sends the guest's email again. Only token hashes are stored, so the link cannot be repeated:
+   * a new token replaces the old one, which stops working (a pending guest gets a fresh
+   * confirmation link, a confirmed one a fresh ticket QR).
+   */
+  async resend(reservationId: number, actor: SessionUser): Promise<{ kind: 'reservation_confirmation' | 'reservation_ticket' }> {
+    const result = await this.db.transaction(async (tx) => {
+      const now = this.now();
+      const reservation = await lockReservation(tx, reservationId);
+      if (!reservation) throw notFound('Reservation not found.');
+      if (reservation.status === 'cancelled') throw new AppError('reservation_cancelled', 'This reservation was cancelled.');
+      const performance = await loadPerformanceForBooking(tx, reservation.performanceId, { lock: false });
+      if (!performance) throw notFound('Performance not found.');
+      const purpose = reservation.status === 'pending' ? 'confirmation' : 'check_in';
+      await revokeTokens(tx, reservation.id, now, purpose);
+      const raw = generateToken();
+      const expiresAt =
+        purpose === 'confirmation'
+          ? new Date(now.getTime() + this.env.CONFIRMATION_TOKEN_TTL)
+          : new Date(performance.startsAt.getTime() + this.env.CHECK_IN_GRACE);
+      await insertToken(tx, { reservationId: reservation.id, purpose, tokenHash: hashToken(raw), expiresAt });
+      const common = {
+        name: reservation.name,
+        showTitle: performance.showTitle,
+        venueName: performance.venueName,
+        startsAt: performance.startsAt.toISOString(),
+        partySize: reservation.partySize,
+      };
+      const kind = purpose === 'confirmation' ? ('reservation_confirmation' as const) : ('reservation_ticket' as const);
+      const payload: ConfirmationPayload | TicketPayload =
+        purpose === 'confirmation'
+          ? { ...common, confirmUrl: confirmationUrl(this.env.SITE_BASE_URL, raw), expiresAt: expiresAt.toISOString() }
+          : { ...common, ticketUrl: ticketUrl(this.env.SITE_BASE_URL, raw), qrCodeUrl: checkInUrl(this.env.SITE_BASE_URL, raw) };
+      await enqueueMail(tx, { kind, recipient: reservation.email, reservationId: reservation.id, payload: { ...payload } });
+      await insertAudit(tx, { actorUserId: actor.id, action: 'reservation.resend', entityType: 'reservation', entityId: reservation.id, summary: kind });
+      return { kind };
+    });
+    this.afterCommit();
+    return result;
   }
 
   private assertBookable(performance: PerformanceForBooking, now: Date): void {

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
-import { performances, reservations, shows, venues } from '../db/schema.js';
+import { checkIns, performances, reservations, shows, venues } from '../db/schema.js';
 
 export type ShowRow = typeof shows.$inferSelect;
 export type VenueRow = typeof venues.$inferSelect;
@@ -18,6 +18,8 @@ export interface PerformanceWithSeats {
   manuallyOccupiedSeats: number;
   confirmedSeats: number;
   pendingSeats: number;
+  checkedInSeats: number;
+  showTitle: string;
 }
 
 /** Confirmed and pending seats of every performance, in one grouped pass over reservations. */
@@ -27,8 +29,10 @@ function seatTotals(db: Executor) {
       performanceId: reservations.performanceId,
       confirmed: sql<number>`coalesce(sum(${reservations.partySize}) filter (where ${reservations.status} = 'confirmed'), 0)::int`.as('confirmed'),
       pending: sql<number>`coalesce(sum(${reservations.partySize}) filter (where ${reservations.status} = 'pending'), 0)::int`.as('pending'),
+      checkedIn: sql<number>`coalesce(sum(${reservations.partySize}) filter (where ${checkIns.id} is not null), 0)::int`.as('checked_in'),
     })
     .from(reservations)
+    .leftJoin(checkIns, eq(checkIns.reservationId, reservations.id))
     .groupBy(reservations.performanceId)
     .as('seat_totals');
 }
@@ -48,6 +52,8 @@ export async function listPerformancesWithSeats(db: Executor, where: SQL | undef
       manuallyOccupiedSeats: performances.manuallyOccupiedSeats,
       confirmedSeats: sql<number>`coalesce(${totals.confirmed}, 0)`,
       pendingSeats: sql<number>`coalesce(${totals.pending}, 0)`,
+      checkedInSeats: sql<number>`coalesce(${totals.checkedIn}, 0)`,
+      showTitle: shows.title,
     })
     .from(performances)
     .innerJoin(venues, eq(venues.id, performances.venueId))

@@ -1,3 +1,4 @@
+import { insertAudit } from '../audit/audit-repository.js';
 import type { SessionUser } from '../auth/sessions.js';
 import { findToken, type ReservationRow } from '../bookings/booking-repository.js';
 import type { Db, Executor } from '../db/client.js';
@@ -38,6 +39,9 @@ export class CheckInService {
       checkedInAt: this.now(),
       method: 'online',
     });
+    if (inserted) {
+      await insertAudit(this.db, { actorUserId: staff.id, action: 'check_in.create', entityType: 'reservation', entityId: reservation.id, summary: `${reservation.partySize} seats, online` });
+    }
     const preview = await this.describe(this.db, reservation);
     if (!inserted) {
       throw new AppError('already_checked_in', `Already checked in at ${preview.checked_in_at} by ${preview.checked_in_by}.`, {

@@ -25,3 +25,17 @@ export const forbidden = (detail = 'You do not have permission to do this.') => 
 export const notAuthenticated = (detail = 'Authentication required.') => new AppError('not_authenticated', detail);
 export const validationError = (errors: Record<string, string[]>, detail = 'The request is not valid.') =>
   new AppError('validation_error', detail, { errors });
+
+/**
+ * Database errors that are the client's doing, mapped to codes: a unique index that a
+ * concurrent request won (two shows with one slug) is a conflict, not a crash. Drizzle wraps
+ * driver errors, so the SQLSTATE may sit on the error or on its cause.
+ */
+export function fromDatabaseError(error: unknown): AppError | undefined {
+  const sqlState = (e: unknown) => (typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : undefined);
+  const state = sqlState(error) ?? sqlState((error as { cause?: unknown } | null)?.cause);
+  if (state === '23505') return new AppError('conflict', 'This already exists (someone may have just created it).');
+  if (state === '23503') return new AppError('conflict', 'Something else still refers to this.');
+  if (state?.startsWith('22')) return new AppError('validation_error', 'A value is out of range or malformed.', { errors: {} });
+  return undefined;
+}

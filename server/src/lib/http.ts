@@ -41,9 +41,6 @@ export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Prom
   return parseWith(schema, await readJson(c));
 }
 
-export function queryParams(c: Context): Record<string, string> {
-  return c.req.query();
-}
 
 /** Path ids are positive integers; anything else is simply not found. */
 export function idParam(c: Context, name = 'id'): number {

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { encodeBase64urlNoPadding } from '@oslojs/encoding';
 
 /** 256 bits from the CSPRNG, base64url without padding (43 characters). */
@@ -16,8 +16,3 @@ export function looksLikeToken(raw: string): boolean {
   return /^[A-Za-z0-9_-]{43}$/.test(raw);
 }
 
-export function constantTimeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}

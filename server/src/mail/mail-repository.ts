@@ -55,6 +55,8 @@ export async function markFailedAttempt(
     .update(mailOutbox)
     .set({
       status: values.giveUp ? 'failed' : 'pending',
+      // A message given up on keeps no raw token; staff resend it, which issues a new one.
+      ...(values.giveUp && { payload: {} }),
       nextAttemptAt: values.nextAttemptAt,
       lastError: values.lastError,
       lockedUntil: null,
@@ -62,6 +64,3 @@ export async function markFailedAttempt(
     .where(eq(mailOutbox.id, id));
 }
 
-export async function listMailForReservation(db: Executor, reservationId: number): Promise<OutboxRow[]> {
-  return db.select().from(mailOutbox).where(eq(mailOutbox.reservationId, reservationId)).orderBy(asc(mailOutbox.id));
-}

@@ -9,7 +9,7 @@ export interface MailWorkerOptions {
   pollIntervalMs: number;
   timeZone: string;
   siteHost: string;
-  /** Attempts before a message is marked failed (and shown as such to staff). */
+  /** Attempts before a message is marked failed (shown in the reservation's history). */
   maxAttempts?: number;
   leaseMs?: number;
   now?: () => Date;
@@ -29,7 +29,8 @@ export class MailWorker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
-  private stopped = true;
+  /** Set by stop(): no new pass starts after shutdown began. */
+  private stopped = false;
   private readonly now: () => Date;
 
   constructor(
@@ -50,6 +51,7 @@ export class MailWorker {
 
   /** Runs a delivery pass soon; never throws, never runs two passes at once. */
   kick(): void {
+    if (this.stopped) return;
     if (this.running) {
       this.again = true;
       return;

@@ -1,0 +1,48 @@
+import { availableSeats } from '../../../shared/src/availability.js';
+import { findPerformance } from '../admin/admin-repository.js';
+import { listPerformancesWithSeats } from '../catalog/catalog-repository.js';
+import type { Db } from '../db/client.js';
+import { notFound } from '../lib/errors.js';
+import { arrivalsPerSlot, confirmationsPerDay, upcomingFrom } from './dashboard-repository.js';
+
+/** What staff look at first: how full each coming performance is, and how the evening goes. */
+export class DashboardService {
+  constructor(
+    private readonly db: Db,
+    private readonly timeZone: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async overview() {
+    // Performances that started in the last six hours still matter: the door is open.
+    const since = new Date(this.now().getTime() - 6 * 3_600_000);
+    const rows = await listPerformancesWithSeats(this.db, upcomingFrom(since));
+    return {
+      performances: rows.slice(0, 50).map((p) => ({
+        id: p.id,
+        show_title: p.showTitle,
+        venue_name: p.venueName,
+        starts_at: p.startsAt.toISOString(),
+        booking_open: p.bookingOpen,
+        capacity_total: Math.max(0, p.capacity + p.additionalSeats - p.manuallyOccupiedSeats),
+        confirmed_seats: p.confirmedSeats,
+        pending_seats: p.pendingSeats,
+        available_seats: availableSeats(p),
+        checked_in_seats: p.checkedInSeats,
+      })),
+    };
+  }
+
+  async stats(performanceId: number) {
+    if (!(await findPerformance(this.db, performanceId))) throw notFound('Performance not found.');
+    const [perDay, arrivals] = await Promise.all([
+      confirmationsPerDay(this.db, performanceId, this.timeZone),
+      arrivalsPerSlot(this.db, performanceId),
+    ]);
+    let total = 0;
+    return {
+      seats_over_time: perDay.map((d) => ({ date: d.date, confirmed_seats: (total += d.seats) })),
+      arrivals: arrivals.map((a) => ({ at: new Date(a.at).toISOString(), seats: a.seats })),
+    };
+  }
+}
