@@ -7,6 +7,7 @@ import { adminRoutes } from './admin/admin-routes.js';
 import { auditRoutes } from './audit/audit-routes.js';
 import { reservationsRoutes } from './reservations/reservations-routes.js';
 import { usersRoutes } from './users/users-routes.js';
+import { staticRoutes } from './web/static-routes.js';
 import type { AppEnv } from './app-context.js';
 import { loadSession, requireTrustedOrigin } from './auth/auth-middleware.js';
 import { authRoutes } from './auth/auth-routes.js';
@@ -106,6 +107,7 @@ export function createApp(services: Services) {
   app.route('/api/admin', adminRoutes);
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.route('/', staticRoutes());
 
   app.notFound((c) => c.json({ status: 'not_found', detail: 'Not found.' }, 404));
 

@@ -29,7 +29,7 @@ function seatTotals(db: Executor) {
       performanceId: reservations.performanceId,
       confirmed: sql<number>`coalesce(sum(${reservations.partySize}) filter (where ${reservations.status} = 'confirmed'), 0)::int`.as('confirmed'),
       pending: sql<number>`coalesce(sum(${reservations.partySize}) filter (where ${reservations.status} = 'pending'), 0)::int`.as('pending'),
-      checkedIn: sql<number>`coalesce(sum(${reservations.partySize}) filter (where ${checkIns.id} is not null), 0)::int`.as('checked_in'),
+      checkedIn: sql<number>`coalesce(sum(${reservations.partySize}) filter (where ${checkIns.id} is not null and ${reservations.status} <> 'cancelled'), 0)::int`.as('checked_in'),
     })
     .from(reservations)
     .leftJoin(checkIns, eq(checkIns.reservationId, reservations.id))
@@ -37,7 +37,11 @@ function seatTotals(db: Executor) {
     .as('seat_totals');
 }
 
-export async function listPerformancesWithSeats(db: Executor, where: SQL | undefined): Promise<PerformanceWithSeats[]> {
+export async function listPerformancesWithSeats(
+  db: Executor,
+  where: SQL | undefined,
+  limit = 10_000,
+): Promise<PerformanceWithSeats[]> {
   const totals = seatTotals(db);
   return db
     .select({
@@ -60,7 +64,8 @@ export async function listPerformancesWithSeats(db: Executor, where: SQL | undef
     .innerJoin(shows, eq(shows.id, performances.showId))
     .leftJoin(totals, eq(totals.performanceId, performances.id))
     .where(where)
-    .orderBy(asc(performances.startsAt), asc(performances.id));
+    .orderBy(asc(performances.startsAt), asc(performances.id))
+    .limit(limit);
 }
 
 export function publishedShows(db: Executor): Promise<ShowRow[]> {

@@ -16,9 +16,10 @@ export class DashboardService {
   async overview() {
     // Performances that started in the last six hours still matter: the door is open.
     const since = new Date(this.now().getTime() - 6 * 3_600_000);
-    const rows = await listPerformancesWithSeats(this.db, upcomingFrom(since));
+    // The 50 soonest: a small theatre's next weeks; the performances page lists the rest.
+    const rows = await listPerformancesWithSeats(this.db, upcomingFrom(since), 50);
     return {
-      performances: rows.slice(0, 50).map((p) => ({
+      performances: rows.map((p) => ({
         id: p.id,
         show_title: p.showTitle,
         venue_name: p.venueName,

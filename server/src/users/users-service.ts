@@ -47,14 +47,25 @@ export class UsersService {
       // The last door out of the admin must not be closed from the inside by accident.
       throw new AppError('conflict', 'You cannot deactivate yourself or remove your own admin role.');
     }
-    return this.db.transaction(async (tx) => {
-      const user = await updateUser(tx, id, {
-        ...(input.display_name !== undefined && { displayName: input.display_name }),
-        ...(input.role !== undefined && { role: input.role }),
-        ...(input.active !== undefined && { active: input.active }),
-      });
+    const values = {
+      ...(input.display_name !== undefined && { displayName: input.display_name }),
+      ...(input.role !== undefined && { role: input.role }),
+      ...(input.active !== undefined && { active: input.active }),
+    };
+    if (Object.keys(values).length === 0) {
+      // Nothing to change: an UPDATE with an empty SET is a query error (a 500), and nothing to audit.
+      const user = await findUser(this.db, id);
       if (!user) throw notFound('User not found.');
-      if (input.active === false || input.role !== undefined) await deleteUserSessions(tx, id);
+      return userJson(user);
+    }
+    return this.db.transaction(async (tx) => {
+      const before = await findUser(tx, id);
+      if (!before) throw notFound('User not found.');
+      const user = (await updateUser(tx, id, values))!;
+      // Sessions end when access shrinks or changes, not when a form re-sends the same role.
+      if ((input.active === false && before.active) || (input.role !== undefined && input.role !== before.role)) {
+        await deleteUserSessions(tx, id);
+      }
       const changes = Object.entries(input).map(([key, value]) => `${key}=${String(value)}`).join(', ');
       await insertAudit(tx, {
         actorUserId: actor.id,
