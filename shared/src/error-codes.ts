@@ -18,6 +18,7 @@ export const ERROR_STATUS = {
   already_checked_in: 409,
   reservation_not_confirmed: 409,
   reservation_cancelled: 409,
+  cancellation_closed: 409,
   conflict: 409,
   has_reservations: 409,
   in_use: 409,

@@ -166,6 +166,8 @@ describe('GET /api/reservations/qr-code', () => {
       qr_code_url: `${SITE}/api/check-ins/preview/?token=${checkInToken}`,
       qr_code_image: expect.stringMatching(/^data:image\/png;base64,/),
       printable: true,
+      party_size: 1,
+      performance: { id: performance.id, show_title: expect.any(String), venue_name: expect.any(String), starts_at: performance.startsAt.toISOString() },
     });
     expect(response.text).not.toContain('Maria');
     expect(response.text).not.toContain('@example.com');

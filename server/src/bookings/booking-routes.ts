@@ -3,6 +3,7 @@ import { reservationCreateSchema, tokenBodySchema } from '../../../shared/src/co
 import type { AppEnv } from '../app-context.js';
 import { clientIp } from '../lib/client-ip.js';
 import { idParam, jsonBody, parseWith } from '../lib/http.js';
+import { icsEvent } from './calendar.js';
 
 export const bookingRoutes = new Hono<AppEnv>()
   .post('/performances/:id/reservations', async (c) => {
@@ -43,5 +44,38 @@ export const bookingRoutes = new Hono<AppEnv>()
       qr_code_url: ticket.qrCodeUrl,
       qr_code_image: ticket.qrCodeImage,
       printable: true,
+      party_size: ticket.reservation.partySize,
+      performance: performanceSummaryJson(ticket.performance),
     });
+  })
+  .get('/reservations/calendar.ics', async (c) => {
+    const { services } = c.var;
+    await services.throttle.hit('ticket_view', clientIp(c, services.env.TRUST_PROXY), services.env.THROTTLE_RESERVATION_CONFIRM);
+    const { token } = parseWith(tokenBodySchema, { token: c.req.query('token') });
+    const ticket = await services.bookings.ticketQr(token);
+    const seats = ticket.reservation.partySize;
+    const ics = icsEvent({
+      uid: `reservation-${ticket.reservation.id}@${new URL(services.env.SITE_BASE_URL).hostname}`,
+      title: ticket.performance.showTitle,
+      location: `${ticket.performance.venueName}, AzioneLab`,
+      startsAt: ticket.performance.startsAt,
+      durationMinutes: 120,
+      description: `${seats} ${seats === 1 ? 'posto / seat' : 'posti / seats'}`,
+      now: services.now(),
+    });
+    c.header('Content-Type', 'text/calendar; charset=utf-8');
+    c.header('Content-Disposition', 'attachment; filename="azionelab.ics"');
+    return c.body(ics);
+  })
+  // "I can't come": the guest frees the seats with the check-in token from the ticket email.
+  .post('/reservations/cancel', async (c) => {
+    const { services } = c.var;
+    await services.throttle.hit('reservation_confirm', clientIp(c, services.env.TRUST_PROXY), services.env.THROTTLE_RESERVATION_CONFIRM);
+    const { token } = await jsonBody(c, tokenBodySchema);
+    const reservation = await services.bookings.cancelByGuest(token);
+    return c.json({ reservation_id: reservation.id, status: reservation.status });
   });
+
+function performanceSummaryJson(p: { id: number; showTitle: string; venueName: string; startsAt: Date }) {
+  return { id: p.id, show_title: p.showTitle, venue_name: p.venueName, starts_at: p.startsAt.toISOString() };
+}

@@ -39,7 +39,12 @@ export interface ConfirmedReservation {
   rawCheckInToken: string;
 }
 
-export interface TicketQr {
+/** What the guest's ticket page shows: never the name or email (the URL may be shared). */
+export interface TicketSummary {
+  performance: { id: number; showTitle: string; venueName: string; startsAt: Date };
+}
+
+export interface TicketQr extends TicketSummary {
   reservation: ReservationRow;
   qrCodeUrl: string;
   qrCodeImage: string;
@@ -212,6 +217,25 @@ export class BookingService {
 
   /** The ticket again, from the check-in token in the "your ticket" email. */
   async ticketQr(rawToken: string): Promise<TicketQr> {
+    const { reservation, performance } = await this.ticketHolder(rawToken);
+    const qrCodeUrl = checkInUrl(this.env.SITE_BASE_URL, rawToken);
+    return { reservation, performance, qrCodeUrl, qrCodeImage: await qrCodeDataUrl(qrCodeUrl) };
+  }
+
+  /**
+   * "I can't come": the guest frees the seats from the link in the ticket email, until the
+   * performance starts. Same effects as a staff cancellation.
+   */
+  async cancelByGuest(rawToken: string): Promise<ReservationRow> {
+    const { reservation, performance } = await this.ticketHolder(rawToken);
+    if (performance.startsAt <= this.now()) {
+      throw new AppError('cancellation_closed', 'The performance has started: the reservation can no longer be cancelled.');
+    }
+    return this.cancel(reservation.id, null);
+  }
+
+  /** The confirmed reservation a valid check-in token belongs to, with its performance. */
+  private async ticketHolder(rawToken: string): Promise<{ reservation: ReservationRow } & TicketSummary> {
     if (!looksLikeToken(rawToken)) throw invalidToken('Check-in token is invalid.');
     const found = await findToken(this.db, hashToken(rawToken), 'check_in');
     if (!found || found.token.revokedAt || found.token.expiresAt <= this.now()) {
@@ -220,8 +244,12 @@ export class BookingService {
     if (found.reservation.status !== 'confirmed') {
       throw new AppError('reservation_not_confirmed', 'The reservation is not confirmed.');
     }
-    const qrCodeUrl = checkInUrl(this.env.SITE_BASE_URL, rawToken);
-    return { reservation: found.reservation, qrCodeUrl, qrCodeImage: await qrCodeDataUrl(qrCodeUrl) };
+    const performance = await loadPerformanceForBooking(this.db, found.reservation.performanceId, { lock: false });
+    if (!performance) throw notFound('Performance not found.');
+    return {
+      reservation: found.reservation,
+      performance: { id: performance.id, showTitle: performance.showTitle, venueName: performance.venueName, startsAt: performance.startsAt },
+    };
   }
 
   /**
