@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-const include = ['server/**/*.test.ts', 'shared/**/*.test.ts', 'scripts/**/*.test.ts'];
+const include = ['server/**/*.test.ts', 'shared/**/*.test.ts', 'scripts/**/*.test.ts', 'pwa/src/**/*.test.ts'];
+const browserTests = ['pwa/e2e/**/*.e2e.test.ts'];
 
 /*
  * Two projects run the same test files: on PGlite in memory, and on a throwaway PostgreSQL
@@ -16,6 +17,17 @@ export default defineConfig({
       },
       {
         test: { name: 'postgres', include, globalSetup: ['server/src/test/pg-global-setup.ts'] },
+      },
+      {
+        // Real Chromium against the real server with the built web apps (npm test builds first).
+        test: {
+          name: 'browser',
+          include: browserTests,
+          provide: { pgClusterUrl: '' },
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
       },
     ],
   },

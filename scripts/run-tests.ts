@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { findPgBinDir } from './pg-cluster.js';
 
 /**
@@ -8,16 +9,33 @@ import { findPgBinDir } from './pg-cluster.js';
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const passthrough = args.filter((arg, i) => arg !== '--only' && args[i - 1] !== '--only');
-const projects = only ? [only] : ['pglite', 'postgres'];
+const projects = only ? [only] : ['pglite', 'postgres', 'browser'];
+const ci = process.env.CI === 'true';
 
 if (projects.includes('postgres') && !findPgBinDir()) {
   const message = 'PostgreSQL server binaries not found (apt-get install -y postgresql).';
-  if (process.env.CI === 'true' || only === 'postgres') {
+  if (ci || only === 'postgres') {
     process.stderr.write(`${message} The PostgreSQL test run is required here.\n`);
     process.exit(1);
   }
   process.stderr.write(`\n*** ${message} Running on PGlite only. ***\n\n`);
   projects.splice(projects.indexOf('postgres'), 1);
+}
+
+if (projects.includes('browser')) {
+  if (!existsSync('/usr/bin/chromium')) {
+    const message = 'Chromium not found at /usr/bin/chromium (apt-get install -y chromium).';
+    if (ci || only === 'browser') {
+      process.stderr.write(`${message} The browser tests are required here.\n`);
+      process.exit(1);
+    }
+    process.stderr.write(`\n*** ${message} Skipping the browser tests. ***\n\n`);
+    projects.splice(projects.indexOf('browser'), 1);
+  } else {
+    // The browser tests drive the built apps, so they are always built from the current source.
+    const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+    if (build.status !== 0) process.exit(build.status ?? 1);
+  }
 }
 
 const result = spawnSync('npx', ['vitest', 'run', ...projects.flatMap((p) => ['--project', p]), ...passthrough], {

@@ -1,0 +1,136 @@
+import { RESERVATION_STATUS_VALUES, STAFF_ROLES } from '../../../shared/src/contracts';
+
+/*
+ * Shapes of the staff API's answers, as the contract describes them. Requests are validated with
+ * the zod contracts of shared/src/contracts.ts; answers are only read, so plain types suffice.
+ */
+
+export const ROLES = STAFF_ROLES;
+export type Role = (typeof ROLES)[number];
+
+export interface SessionUser {
+  id: number;
+  email: string;
+  display_name: string;
+  role: Role;
+}
+
+export interface Venue {
+  id: number;
+  name: string;
+  capacity: number;
+}
+
+export interface Show {
+  id: number;
+  title: string;
+  slug: string;
+  description: string;
+  published: boolean;
+}
+
+export interface Performance {
+  id: number;
+  show_id: number;
+  show_title: string;
+  venue_id: number;
+  venue_name: string;
+  starts_at: string;
+  capacity: number;
+  additional_seats: number;
+  manually_occupied_seats: number;
+  booking_open: boolean;
+  confirmed_seats: number;
+  pending_seats: number;
+  available_seats: number;
+  checked_in_seats: number;
+}
+
+export const RESERVATION_STATUSES = RESERVATION_STATUS_VALUES;
+export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
+export const RESERVATION_SOURCES = ['public', 'admin'] as const;
+export type ReservationSource = (typeof RESERVATION_SOURCES)[number];
+
+export interface Reservation {
+  id: number;
+  performance_id: number;
+  name: string;
+  email: string;
+  phone: string | null;
+  notes: string | null;
+  party_size: number;
+  status: ReservationStatus;
+  source: ReservationSource;
+  created_at: string;
+  confirmed_at: string | null;
+  cancelled_at: string | null;
+  checked_in_at: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  page_size: number;
+}
+
+export interface ReservationEmail {
+  id: number;
+  kind: string;
+  status: string;
+  attempts: number;
+  created_at: string;
+  sent_at: string | null;
+  last_error: string | null;
+}
+
+export interface ReservationDetail extends Reservation {
+  performance: { id: number; show_title: string; venue_name: string; starts_at: string };
+  created_by: string | null;
+  check_in: { checked_in_at: string; checked_in_by: string | null; method: string } | null;
+  emails: ReservationEmail[];
+  history: { at: string; action: string; actor: string | null }[];
+}
+
+export interface ManualReservationCreated {
+  reservation_id: number;
+  status: 'pending';
+  party_size: number;
+  detail: string;
+}
+
+export interface DashboardPerformance {
+  id: number;
+  show_title: string;
+  venue_name: string;
+  starts_at: string;
+  capacity_total: number;
+  confirmed_seats: number;
+  pending_seats: number;
+  available_seats: number;
+  checked_in_seats: number;
+}
+
+export interface PerformanceStats {
+  seats_over_time: { date: string; confirmed_seats: number }[];
+  arrivals: { at: string; seats: number }[];
+}
+
+export interface StaffUser {
+  id: number;
+  email: string;
+  display_name: string;
+  role: Role;
+  active: boolean;
+  created_at: string;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: { id: number; email: string } | null;
+  action: string;
+  entity_type: string;
+  entity_id: number | string | null;
+  summary: string;
+}
