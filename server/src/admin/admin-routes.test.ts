@@ -498,7 +498,7 @@ describe('manual reservations (box office)', () => {
     await ctx.services.mailWorker.drain();
     const mail = ctx.mail.sent.slice(before).find((m) => m.to === email);
     expect(mail).toBeDefined();
-    expect(mail!.text).toContain(`${SITE}/api/reservations/confirm/?token=`);
+    expect(mail!.text).toContain(`${SITE}/confirm#token=`);
 
     const token = /token=([A-Za-z0-9_-]{43})/.exec(mail!.text)![1]!;
     expect(response.text).not.toContain(token);

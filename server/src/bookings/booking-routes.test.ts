@@ -33,7 +33,7 @@ describe('POST /api/performances/:id/reservations', () => {
 
     await ctx.services.mailWorker.drain();
     const mail = ctx.mail.sent.find((m) => m.to === 'maria@example.com' && m.subject.includes('Confirm'));
-    expect(mail?.text).toContain(`${SITE}/api/reservations/confirm/?token=`);
+    expect(mail?.text).toContain(`${SITE}/confirm#token=`);
   });
 
   it('answers 409 insufficient_seats when the party does not fit', async () => {

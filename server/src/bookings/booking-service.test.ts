@@ -65,7 +65,7 @@ describe('creating a pending reservation', () => {
 
     const mail = ctx.mail.sent.slice(before).find((m) => m.to === result.reservation.email);
     expect(mail).toBeDefined();
-    expect(mail!.text).toContain(`${SITE}/api/reservations/confirm/?token=${result.rawConfirmationToken}`);
+    expect(mail!.text).toContain(`${SITE}/confirm#token=${result.rawConfirmationToken}`);
     expect(mail!.html).toContain(result.rawConfirmationToken);
   });
 

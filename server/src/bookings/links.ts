@@ -5,14 +5,17 @@ import QRCode from 'qrcode';
  * an opaque token, no name, email or reservation data (seeds' security notes).
  */
 
-export const confirmationUrl = (siteBaseUrl: string, rawToken: string) =>
-  `${siteBaseUrl}/api/reservations/confirm/?token=${rawToken}`;
+/*
+ * Links in emails open public pages and carry the token in the fragment (#token=…): browsers
+ * never send a fragment to a server, so the token stays out of server and proxy logs, and a
+ * mail scanner that fetches the link confirms nothing. The page POSTs the token.
+ */
+export const confirmationUrl = (siteBaseUrl: string, rawToken: string) => `${siteBaseUrl}/confirm#token=${rawToken}`;
 
 export const checkInUrl = (siteBaseUrl: string, rawToken: string) =>
   `${siteBaseUrl}/api/check-ins/preview/?token=${rawToken}`;
 
-export const ticketUrl = (siteBaseUrl: string, rawToken: string) =>
-  `${siteBaseUrl}/api/reservations/qr-code/?token=${rawToken}`;
+export const ticketUrl = (siteBaseUrl: string, rawToken: string) => `${siteBaseUrl}/ticket#token=${rawToken}`;
 
 export function qrCodeDataUrl(content: string): Promise<string> {
   return QRCode.toDataURL(content, { errorCorrectionLevel: 'M', margin: 2, width: 320 });

@@ -509,7 +509,7 @@ describe('POST /api/admin/reservations/:id/resend', () => {
     const mails = await mailsTo(email);
     expect(mails).toHaveLength(2);
     expect(mails[1]!.subject).toContain('Confirm your reservation');
-    expect(mails[1]!.text).toContain(`${SITE}/api/reservations/confirm/?token=`);
+    expect(mails[1]!.text).toContain(`${SITE}/confirm#token=`);
     const newToken = TOKEN.exec(mails[1]!.text)![1]!;
     expect(newToken).not.toBe(pending.rawConfirmationToken);
 
@@ -546,7 +546,7 @@ describe('POST /api/admin/reservations/:id/resend', () => {
     expect(qrUrl.startsWith(`${SITE}/api/check-ins/preview/?token=`)).toBe(true);
     const newToken = tokenFromUrl(qrUrl);
     expect(newToken).not.toBe(ticket.rawCheckInToken);
-    expect(mail.text).toContain(`${SITE}/api/reservations/qr-code/?token=${newToken}`);
+    expect(mail.text).toContain(`${SITE}/ticket#token=${newToken}`);
 
     const fresh = await preview(newToken);
     expect(fresh.status).toBe(200);

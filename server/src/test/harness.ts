@@ -257,4 +257,8 @@ export async function aConfirmedReservation(ctx: TestContext, performanceId: num
   return { ...confirmed, rawConfirmationToken: pending.rawConfirmationToken };
 }
 
-export const tokenFromUrl = (url: string) => new URL(url).searchParams.get('token')!;
+/** The token of a link, from its query (`?token=`, QR codes) or its fragment (`#token=`, email links). */
+export const tokenFromUrl = (url: string) => {
+  const parsed = new URL(url);
+  return parsed.searchParams.get('token') ?? new URLSearchParams(parsed.hash.slice(1)).get('token')!;
+};

@@ -9,6 +9,7 @@ function builtApps() {
   mkdirSync(path.join(root, 'admin'));
   mkdirSync(path.join(root, 'assets'));
   writeFileSync(path.join(root, 'admin', 'index.html'), '<!doctype html><title>admin</title>');
+  writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>public</title>');
   writeFileSync(path.join(root, 'assets', 'admin-abc123.js'), 'console.log(1)');
   return root;
 }
@@ -26,6 +27,16 @@ describe('serving the built web apps', () => {
     expect(asset.status).toBe(200);
     expect(asset.headers.get('cache-control')).toContain('immutable');
     expect((await routes.request('/assets/missing.js')).status).toBe(404);
+  });
+
+  it('answers the public pages with the public app, but not missing files', async () => {
+    const routes = staticRoutes(builtApps());
+    for (const url of ['/', '/shows/amleto', '/confirm', '/ticket']) {
+      const response = await routes.request(url);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain('<title>public</title>');
+    }
+    expect((await routes.request('/favicon-missing.png')).status).toBe(404);
   });
 
   it('says how to build when the apps are missing', async () => {

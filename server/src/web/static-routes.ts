@@ -33,7 +33,7 @@ export function staticRoutes(webRoot = WEB_ROOT) {
     serveStatic({ root: relativeRoot }),
   );
 
-  for (const app of ['admin']) {
+  for (const app of ['admin', 'door']) {
     const index = (c: Context) => {
       // Read on each request: small, and a rebuild is picked up without a restart.
       const html = indexOf(app);
@@ -44,5 +44,18 @@ export function staticRoutes(webRoot = WEB_ROOT) {
     routes.get(`/${app}`, index);
     routes.get(`/${app}/*`, serveStatic({ root: relativeRoot }), index);
   }
+
+  // The public site owns every other page path: the programme, show pages, /confirm, /ticket.
+  const publicIndex = (c: Context) => {
+    const file = path.join(webRoot, 'index.html');
+    c.header('Cache-Control', 'no-cache');
+    return existsSync(file) ? c.html(readFileSync(file, 'utf8')) : c.html(NOT_BUILT, 503);
+  };
+  routes.get('/', publicIndex);
+  routes.get('/*', serveStatic({ root: relativeRoot }), async (c, next) => {
+    // Paths that look like files or API calls are real 404s, not pages.
+    if (c.req.path.startsWith('/api/') || /\.[a-z0-9]+$/i.test(c.req.path)) return next();
+    return publicIndex(c);
+  });
   return routes;
 }
