@@ -98,7 +98,7 @@ export async function insertReservation(
 
 export async function insertToken(
   db: Executor,
-  values: { reservationId: number; purpose: TokenPurpose; tokenHash: string; expiresAt: Date },
+  values: { reservationId: number; purpose: TokenPurpose; tokenHash: string; expiresAt: Date; sealedGuest?: string | null },
 ): Promise<void> {
   await db.insert(reservationTokens).values(values);
 }
@@ -130,10 +130,10 @@ export async function findToken(
   return rows[0];
 }
 
-export async function markReservationConfirmed(db: Executor, reservationId: number, at: Date): Promise<void> {
+export async function markReservationConfirmed(db: Executor, reservationId: number, at: Date, code: string): Promise<void> {
   await db
     .update(reservations)
-    .set({ status: 'confirmed', confirmedAt: at, updatedAt: at })
+    .set({ status: 'confirmed', confirmedAt: at, updatedAt: at, code })
     .where(eq(reservations.id, reservationId));
 }
 

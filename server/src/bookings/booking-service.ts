@@ -4,7 +4,9 @@ import type { Db, Executor } from '../db/client.js';
 import type { ReservationSource } from '../db/schema.js';
 import type { Env } from '../env.js';
 import { AppError, invalidToken, notFound } from '../lib/errors.js';
-import { generateToken, hashToken, looksLikeToken } from '../lib/tokens.js';
+import { generateReservationCode, generateToken, hashToken, looksLikeToken } from '../lib/tokens.js';
+import { sealGuest } from '../../../shared/src/guest-seal.js';
+import { recordDoorChange } from '../door/door-changes-repository.js';
 import { enqueueMail } from '../mail/mail-repository.js';
 import type { CancelledPayload, ConfirmationPayload, TicketPayload } from '../mail/mail-templates.js';
 import { insertAudit } from '../audit/audit-repository.js';
@@ -171,15 +173,10 @@ export class BookingService {
           data: { available_seats: available },
         });
       }
-      await markReservationConfirmed(tx, reservation.id, now);
+      const code = reservation.code ?? generateReservationCode();
+      await markReservationConfirmed(tx, reservation.id, now, code);
       await markTokenUsed(tx, token.id, now);
-      const rawCheckInToken = generateToken();
-      await insertToken(tx, {
-        reservationId: reservation.id,
-        purpose: 'check_in',
-        tokenHash: hashToken(rawCheckInToken),
-        expiresAt: new Date(performance.startsAt.getTime() + this.env.CHECK_IN_GRACE),
-      });
+      const rawCheckInToken = await this.issueCheckInToken(tx, { ...reservation, code }, performance);
       const qrCodeUrl = checkInUrl(this.env.SITE_BASE_URL, rawCheckInToken);
       const ticket: TicketPayload = {
         name: reservation.name,
@@ -189,6 +186,7 @@ export class BookingService {
         partySize: reservation.partySize,
         ticketUrl: ticketUrl(this.env.SITE_BASE_URL, rawCheckInToken),
         qrCodeUrl,
+        code,
       };
       await enqueueMail(tx, {
         kind: 'reservation_ticket',
@@ -268,6 +266,7 @@ export class BookingService {
       if (!performance) throw notFound('Performance not found.');
       await markReservationCancelled(tx, reservation.id, now);
       await revokeTokens(tx, reservation.id, now);
+      if (reservation.status === 'confirmed') await recordDoorChange(tx, reservation.performanceId, reservation.id);
       const payload: CancelledPayload = {
         name: reservation.name,
         showTitle: performance.showTitle,
@@ -304,12 +303,14 @@ export class BookingService {
       if (!performance) throw notFound('Performance not found.');
       const purpose = reservation.status === 'pending' ? 'confirmation' : 'check_in';
       await revokeTokens(tx, reservation.id, now, purpose);
-      const raw = generateToken();
-      const expiresAt =
-        purpose === 'confirmation'
-          ? new Date(now.getTime() + this.env.CONFIRMATION_TOKEN_TTL)
-          : new Date(performance.startsAt.getTime() + this.env.CHECK_IN_GRACE);
-      await insertToken(tx, { reservationId: reservation.id, purpose, tokenHash: hashToken(raw), expiresAt });
+      const expiresAt = new Date(now.getTime() + this.env.CONFIRMATION_TOKEN_TTL);
+      let raw: string;
+      if (purpose === 'check_in') {
+        raw = await this.issueCheckInToken(tx, reservation, performance);
+      } else {
+        raw = generateToken();
+        await insertToken(tx, { reservationId: reservation.id, purpose, tokenHash: hashToken(raw), expiresAt });
+      }
       const common = {
         name: reservation.name,
         showTitle: performance.showTitle,
@@ -321,13 +322,39 @@ export class BookingService {
       const payload: ConfirmationPayload | TicketPayload =
         purpose === 'confirmation'
           ? { ...common, confirmUrl: confirmationUrl(this.env.SITE_BASE_URL, raw), expiresAt: expiresAt.toISOString() }
-          : { ...common, ticketUrl: ticketUrl(this.env.SITE_BASE_URL, raw), qrCodeUrl: checkInUrl(this.env.SITE_BASE_URL, raw) };
+          : {
+              ...common,
+              ticketUrl: ticketUrl(this.env.SITE_BASE_URL, raw),
+              qrCodeUrl: checkInUrl(this.env.SITE_BASE_URL, raw),
+              ...(reservation.code && { code: reservation.code }),
+            };
       await enqueueMail(tx, { kind, recipient: reservation.email, reservationId: reservation.id, payload: { ...payload } });
       await insertAudit(tx, { actorUserId: actor.id, action: 'reservation.resend', entityType: 'reservation', entityId: reservation.id, summary: kind });
       return { kind };
     });
     this.afterCommit();
     return result;
+  }
+
+  /**
+   * A new ticket: the check-in token (hash stored), the guest's name sealed for the door
+   * manifest, and a door change so devices pick up the new hash.
+   */
+  private async issueCheckInToken(
+    tx: Executor,
+    reservation: ReservationRow,
+    performance: PerformanceForBooking,
+  ): Promise<string> {
+    const raw = generateToken();
+    await insertToken(tx, {
+      reservationId: reservation.id,
+      purpose: 'check_in',
+      tokenHash: hashToken(raw),
+      expiresAt: new Date(performance.startsAt.getTime() + this.env.CHECK_IN_GRACE),
+      sealedGuest: await sealGuest(raw, { name: reservation.name, code: reservation.code ?? '' }),
+    });
+    await recordDoorChange(tx, performance.id, reservation.id);
+    return raw;
   }
 
   private assertBookable(performance: PerformanceForBooking, now: Date): void {

@@ -1,4 +1,5 @@
 import { insertAudit } from '../audit/audit-repository.js';
+import { recordDoorChange } from '../door/door-changes-repository.js';
 import type { SessionUser } from '../auth/sessions.js';
 import { findToken, type ReservationRow } from '../bookings/booking-repository.js';
 import type { Db, Executor } from '../db/client.js';
@@ -40,6 +41,7 @@ export class CheckInService {
       method: 'online',
     });
     if (inserted) {
+      await recordDoorChange(this.db, reservation.performanceId, reservation.id);
       await insertAudit(this.db, { actorUserId: staff.id, action: 'check_in.create', entityType: 'reservation', entityId: reservation.id, summary: `${reservation.partySize} seats, online` });
     }
     const preview = await this.describe(this.db, reservation);

@@ -122,6 +122,8 @@ export const reservations = pgTable(
     name: text('name').notNull(),
     email: text('email').notNull(),
     phone: text('phone'),
+    /** Short code printed on the ticket email, for admitting a guest without their phone. */
+    code: text('code'),
     notes: text('notes'),
     partySize: integer('party_size').notNull(),
     status: text('status', { enum: RESERVATION_STATUSES }).notNull().default('pending'),
@@ -157,6 +159,12 @@ export const reservationTokens = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     usedAt: timestamp('used_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    /**
+     * Check-in tokens only: the guest's name sealed with a key derived from the raw token
+     * (AES-GCM), computed when the token is issued. The door manifest carries this blob, so
+     * a lost phone reveals no guest list: only a scanned ticket opens its own entry.
+     */
+    sealedGuest: text('sealed_guest'),
     createdAt: createdAt(),
   },
   (t) => [
@@ -177,6 +185,9 @@ export const checkIns = pgTable(
     checkedInAt: timestamp('checked_in_at', { withTimezone: true }).notNull().defaultNow(),
     staffUserId: integer('staff_user_id').references(() => users.id, { onDelete: 'set null' }),
     method: text('method').notNull().default('online'),
+    /** Offline check-ins: the door device and its scan event that won. */
+    deviceId: text('device_id'),
+    eventId: text('event_id'),
   },
   (t) => [uniqueIndex('check_ins_reservation_key').on(t.reservationId)],
 );
@@ -248,4 +259,75 @@ export const auditLog = pgTable(
     index('audit_log_at_idx').on(t.at),
     index('audit_log_actor_idx').on(t.actorUserId),
   ],
+);
+
+/**
+ * Ed25519 keys that sign door manifests. One is active; older ones stay so that devices holding
+ * a manifest signed before a rotation can still verify it (they fetch /api/door/keys).
+ */
+export const signingKeys = pgTable('signing_keys', {
+  id: text('id').primaryKey(),
+  publicJwk: jsonb('public_jwk').$type<Record<string, string>>().notNull(),
+  privateJwk: jsonb('private_jwk').$type<Record<string, string>>().notNull(),
+  active: boolean('active').notNull().default(true),
+  createdAt: createdAt(),
+  retiredAt: timestamp('retired_at', { withTimezone: true }),
+});
+
+/** An installed door app. Scans are attributed to it; revoking it makes its next sync wipe its data. */
+export const devices = pgTable('devices', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  registeredByUserId: integer('registered_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+  lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+});
+
+export const SCAN_RESULTS = ['accepted', 'duplicate', 'revoked', 'unknown', 'wrong_performance', 'too_early', 'too_late'] as const;
+export type ScanResult = (typeof SCAN_RESULTS)[number];
+
+/**
+ * Every scan a door device reports, kept as an attempt, keyed by the device's own event id so
+ * a retried batch is recognised. `correctedAt` is the device time plus its clock offset: the
+ * earliest corrected valid scan of a ticket is its check-in.
+ */
+export const scanEvents = pgTable(
+  'scan_events',
+  {
+    id: text('id').primaryKey(),
+    deviceId: text('device_id')
+      .notNull()
+      .references(() => devices.id, { onDelete: 'cascade' }),
+    staffUserId: integer('staff_user_id').references(() => users.id, { onDelete: 'set null' }),
+    performanceId: integer('performance_id').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    reservationId: integer('reservation_id').references(() => reservations.id, { onDelete: 'set null' }),
+    scannedAt: timestamp('scanned_at', { withTimezone: true }).notNull(),
+    clockOffsetMs: integer('clock_offset_ms').notNull().default(0),
+    correctedAt: timestamp('corrected_at', { withTimezone: true }).notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    result: text('result', { enum: SCAN_RESULTS }).notNull(),
+    /** For a duplicate: the scan that won. */
+    winningEventId: text('winning_event_id'),
+  },
+  (t) => [
+    index('scan_events_reservation_idx').on(t.reservationId),
+    index('scan_events_device_idx').on(t.deviceId, t.receivedAt),
+  ],
+);
+
+/**
+ * What changed for the door, in order: confirmations, cancellations, new ticket tokens and
+ * check-ins. `seq` is the cursor of manifest deltas (`?since=`).
+ */
+export const doorChanges = pgTable(
+  'door_changes',
+  {
+    seq: integer('seq').primaryKey().generatedAlwaysAsIdentity(),
+    performanceId: integer('performance_id').notNull(),
+    reservationId: integer('reservation_id').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('door_changes_performance_seq_idx').on(t.performanceId, t.seq)],
 );

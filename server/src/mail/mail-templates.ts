@@ -24,6 +24,8 @@ export interface TicketPayload {
   partySize: number;
   ticketUrl: string;
   qrCodeUrl: string;
+  /** Reservation code for admission without the phone (older queued messages may lack it). */
+  code?: string;
 }
 
 export interface CancelledPayload {
@@ -107,6 +109,8 @@ async function renderTicket(p: TicketPayload, timeZone: string): Promise<Rendere
     `la prenotazione è confermata: ${seats(p.partySize, 'it')} per «${p.showTitle}», ${whenIt}, ${p.venueName}.`,
     'Mostra il codice QR allegato all’ingresso. Puoi riaprire il biglietto qui:',
     p.ticketUrl,
+    ...(p.code ? [`Codice prenotazione (se non hai il telefono): ${p.code}`] : []),
+    'Non puoi venire? Dalla pagina del biglietto puoi liberare i posti.',
     '',
     '---',
     `Hello ${p.name},`,
@@ -114,6 +118,8 @@ async function renderTicket(p: TicketPayload, timeZone: string): Promise<Rendere
     `your reservation is confirmed: ${seats(p.partySize, 'en')} for "${p.showTitle}", ${whenEn}, ${p.venueName}.`,
     'Show the attached QR code at the door. You can reopen your ticket here:',
     p.ticketUrl,
+    ...(p.code ? [`Reservation code (if you come without your phone): ${p.code}`] : []),
+    "Can't come? Free your seats from the ticket page.",
   ].join('\n');
   const html = layout(`
 <p>Ciao ${escapeHtml(p.name)},</p>
@@ -121,6 +127,7 @@ async function renderTicket(p: TicketPayload, timeZone: string): Promise<Rendere
 <p>Mostra questo codice all’ingresso / Show this code at the door:</p>
 <p><img src="cid:ticket-qr" width="240" height="240" alt="QR code del biglietto / ticket QR code"></p>
 <p><a href="${escapeHtml(p.ticketUrl)}">Apri il biglietto / Open your ticket</a></p>
+${p.code ? `<p>Codice prenotazione / Reservation code: <strong style="font-family:monospace;font-size:18px">${escapeHtml(p.code)}</strong></p>` : ''}
 <hr style="border:none;border-top:1px solid #eee">
 <p lang="en">Hello ${escapeHtml(p.name)}, your reservation for <strong>${escapeHtml(p.showTitle)}</strong> (${escapeHtml(whenEn)}, ${seats(p.partySize, 'en')}) is confirmed.</p>`);
   return {
