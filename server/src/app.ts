@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getPath } from 'hono/utils/url';
 import { secureHeaders } from 'hono/secure-headers';
@@ -8,6 +8,7 @@ import { auditRoutes } from './audit/audit-routes.js';
 import { reservationsRoutes } from './reservations/reservations-routes.js';
 import { usersRoutes } from './users/users-routes.js';
 import { staticRoutes } from './web/static-routes.js';
+import { doorRoutes } from './door/door-routes.js';
 import type { AppEnv } from './app-context.js';
 import { loadSession, requireTrustedOrigin } from './auth/auth-middleware.js';
 import { authRoutes } from './auth/auth-routes.js';
@@ -82,13 +83,12 @@ export function createApp(services: Services) {
     await next();
     c.header('Cache-Control', 'no-store');
   });
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: 64 * 1024,
-      onError: (c) => c.json({ status: 'payload_too_large', detail: 'The request body is too large.' }, 413),
-    }),
-  );
+  const tooLarge = (c: Context) => c.json({ status: 'payload_too_large', detail: 'The request body is too large.' }, 413);
+  const smallBodies = bodyLimit({ maxSize: 64 * 1024, onError: tooLarge });
+  // A door device back online after hours sends thousands of scans at once.
+  const syncBodies = bodyLimit({ maxSize: 4 * 1024 * 1024, onError: tooLarge });
+  app.use('/api/*', (c, next) => (c.req.path === '/api/door/sync' ? syncBodies(c, next) : smallBodies(c, next)));
+
   // `%00` in a path is decoded to U+0000, which PostgreSQL refuses in text (a slug lookup would be a 500).
   app.use('/api/*', async (c, next) => {
     if (c.req.path.includes('\u0000')) throw notFound();
@@ -101,6 +101,7 @@ export function createApp(services: Services) {
   app.route('/api', catalogRoutes);
   app.route('/api', bookingRoutes);
   app.route('/api/check-ins', checkInRoutes);
+  app.route('/api/door', doorRoutes);
   app.route('/api/admin/reservations', reservationsRoutes);
   app.route('/api/admin/users', usersRoutes);
   app.route('/api/admin/audit', auditRoutes);

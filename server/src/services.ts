@@ -13,6 +13,9 @@ import { Throttle } from './throttle/throttle-service.js';
 import { UsersService } from './users/users-service.js';
 import { ReservationsService } from './reservations/reservations-service.js';
 import { DashboardService } from './dashboard/dashboard-service.js';
+import { DoorService } from './door/door-service.js';
+import { SigningKeys } from './door/signing-keys.js';
+import { SyncService } from './door/sync-service.js';
 
 export interface ServiceDeps {
   env: Env;
@@ -36,6 +39,7 @@ export function createServices(deps: ServiceDeps) {
   const throttle = new Throttle(db, now);
   const sessions = new SessionStore(db, env.SESSION_TTL, now);
   const auth = new AuthService(db, env, sessions, throttle);
+  const signingKeys = new SigningKeys(db);
   return {
     env,
     database,
@@ -49,6 +53,9 @@ export function createServices(deps: ServiceDeps) {
     users: new UsersService(db, auth),
     reservations: new ReservationsService(db),
     dashboard: new DashboardService(db, env.TIME_ZONE, now),
+    signingKeys,
+    door: new DoorService(db, env, signingKeys, now),
+    sync: new SyncService(db, env, now),
     catalog: new CatalogService(db, now),
     bookings: new BookingService(db, env, () => mailWorker.kick(), now),
     checkIns: new CheckInService(db, now),

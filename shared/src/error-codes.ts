@@ -23,6 +23,7 @@ export const ERROR_STATUS = {
   has_reservations: 409,
   in_use: 409,
   expired_token: 410,
+  device_revoked: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

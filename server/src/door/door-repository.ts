@@ -1,0 +1,102 @@
+import { and, asc, eq, gt, inArray, isNull, max, sql } from 'drizzle-orm';
+import type { Executor } from '../db/client.js';
+import { checkIns, devices, doorChanges, performances, reservations, reservationTokens, scanEvents, shows, users, venues } from '../db/schema.js';
+
+export async function doorPerformances(db: Executor, from: Date, until: Date) {
+  return db
+    .select({ id: performances.id, startsAt: performances.startsAt, showTitle: shows.title, venueName: venues.name })
+    .from(performances)
+    .innerJoin(shows, eq(shows.id, performances.showId))
+    .innerJoin(venues, eq(venues.id, performances.venueId))
+    .where(and(gt(performances.startsAt, from), sql`${performances.startsAt} < ${until}`))
+    .orderBy(asc(performances.startsAt));
+}
+
+export async function performanceForDoor(db: Executor, performanceId: number) {
+  const rows = await db
+    .select({ id: performances.id, startsAt: performances.startsAt, showTitle: shows.title, venueName: venues.name })
+    .from(performances)
+    .innerJoin(shows, eq(shows.id, performances.showId))
+    .innerJoin(venues, eq(venues.id, performances.venueId))
+    .where(eq(performances.id, performanceId));
+  return rows[0];
+}
+
+export async function latestChangeSeq(db: Executor, performanceId: number): Promise<number> {
+  const rows = await db.select({ seq: max(doorChanges.seq) }).from(doorChanges).where(eq(doorChanges.performanceId, performanceId));
+  return rows[0]?.seq ?? 0;
+}
+
+export async function reservationsChangedSince(db: Executor, performanceId: number, since: number): Promise<number[]> {
+  const rows = await db
+    .selectDistinct({ id: doorChanges.reservationId })
+    .from(doorChanges)
+    .where(and(eq(doorChanges.performanceId, performanceId), gt(doorChanges.seq, since)));
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Confirmed reservations with their live ticket hash and check-in, one row each: the body of
+ * a manifest. With `ids`, only those reservations (a delta).
+ */
+export async function ticketsOfPerformance(db: Executor, performanceId: number, ids?: number[]) {
+  return db
+    .select({
+      reservationId: reservations.id,
+      partySize: reservations.partySize,
+      code: reservations.code,
+      tokenHash: reservationTokens.tokenHash,
+      sealedGuest: reservationTokens.sealedGuest,
+      checkedInAt: checkIns.checkedInAt,
+      staffName: users.displayName,
+      staffEmail: users.email,
+      deviceName: devices.name,
+    })
+    .from(reservations)
+    .innerJoin(
+      reservationTokens,
+      and(
+        eq(reservationTokens.reservationId, reservations.id),
+        eq(reservationTokens.purpose, 'check_in'),
+        isNull(reservationTokens.revokedAt),
+      ),
+    )
+    .leftJoin(checkIns, eq(checkIns.reservationId, reservations.id))
+    .leftJoin(users, eq(users.id, checkIns.staffUserId))
+    .leftJoin(devices, eq(devices.id, checkIns.deviceId))
+    .where(
+      and(
+        eq(reservations.performanceId, performanceId),
+        eq(reservations.status, 'confirmed'),
+        ids ? inArray(reservations.id, ids.length > 0 ? ids : [-1]) : undefined,
+      ),
+    )
+    .orderBy(asc(reservations.id));
+}
+
+export async function insertDevice(db: Executor, values: { id: string; name: string; registeredByUserId: number }) {
+  return (await db.insert(devices).values(values).returning())[0]!;
+}
+
+export async function findDevice(db: Executor, id: string) {
+  return (await db.select().from(devices).where(eq(devices.id, id)).limit(1))[0];
+}
+
+export function listDevices(db: Executor) {
+  return db
+    .select({ device: devices, registeredBy: users.email })
+    .from(devices)
+    .leftJoin(users, eq(users.id, devices.registeredByUserId))
+    .orderBy(asc(devices.createdAt));
+}
+
+export async function touchDevice(db: Executor, id: string, at: Date) {
+  await db.update(devices).set({ lastSeenAt: at }).where(eq(devices.id, id));
+}
+
+export async function revokeDevice(db: Executor, id: string, at: Date) {
+  return (await db.update(devices).set({ revokedAt: at }).where(eq(devices.id, id)).returning())[0];
+}
+
+export const scanEventsById = (db: Executor, ids: string[]) =>
+  db.select().from(scanEvents).where(inArray(scanEvents.id, ids.length > 0 ? ids : ['']));

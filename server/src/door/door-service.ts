@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import type { DeltaManifest, FullManifest, ManifestEntry } from '../../../shared/src/manifest.js';
+import { MANIFEST_VERSION, sha256Hex } from '../../../shared/src/manifest.js';
+import { insertAudit } from '../audit/audit-repository.js';
+import type { SessionUser } from '../auth/sessions.js';
+import type { Db } from '../db/client.js';
+import type { Env } from '../env.js';
+import { notFound } from '../lib/errors.js';
+import {
+  doorPerformances,
+  insertDevice,
+  latestChangeSeq,
+  listDevices,
+  performanceForDoor,
+  reservationsChangedSince,
+  revokeDevice,
+  ticketsOfPerformance,
+} from './door-repository.js';
+import type { SigningKeys } from './signing-keys.js';
+
+type TicketRow = Awaited<ReturnType<typeof ticketsOfPerformance>>[number];
+
+const codeHash = async (code: string | null) => (code ? sha256Hex(code) : null);
+
+async function entryOf(row: TicketRow): Promise<ManifestEntry> {
+  return {
+    r: row.reservationId,
+    h: row.tokenHash,
+    n: row.partySize,
+    k: await codeHash(row.code),
+    c: row.checkedInAt ? { at: row.checkedInAt.toISOString(), by: row.staffName || row.staffEmail, device: row.deviceName } : null,
+    g: row.sealedGuest,
+  };
+}
+
+export interface SignedDocument {
+  body: string;
+  keyId: string;
+  signature: string;
+  etag: string;
+}
+
+/** Door devices: what they may scan, the signed manifests they keep, their registration. */
+export class DoorService {
+  constructor(
+    private readonly db: Db,
+    private readonly env: Env,
+    private readonly keys: SigningKeys,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Today's performances first: from six hours ago to two weeks ahead. */
+  async performances() {
+    const now = this.now().getTime();
+    const rows = await doorPerformances(this.db, new Date(now - this.env.CHECK_IN_GRACE), new Date(now + 14 * 86_400_000));
+    return rows.map((p) => ({ id: p.id, show_title: p.showTitle, venue_name: p.venueName, starts_at: p.startsAt.toISOString() }));
+  }
+
+  /** The ETag is known before the manifest is built: an unchanged manifest costs one query. */
+  async manifestTag(performanceId: number, since: number | undefined): Promise<string> {
+    const seq = await latestChangeSeq(this.db, performanceId);
+    return `"m${performanceId}-${since ?? 'full'}-${seq}"`;
+  }
+
+  async manifest(performanceId: number, since: number | undefined): Promise<SignedDocument> {
+    const performance = await performanceForDoor(this.db, performanceId);
+    if (!performance) throw notFound('Performance not found.');
+    const seq = await latestChangeSeq(this.db, performanceId);
+    const generatedAt = this.now().toISOString();
+    let document: FullManifest | DeltaManifest;
+    if (since === undefined || since <= 0) {
+      const rows = await ticketsOfPerformance(this.db, performanceId);
+      document = {
+        v: MANIFEST_VERSION,
+        type: 'full',
+        performance: {
+          id: performance.id,
+          show_title: performance.showTitle,
+          venue_name: performance.venueName,
+          starts_at: performance.startsAt.toISOString(),
+          opens_before_ms: this.env.DOOR_OPENS_BEFORE,
+          closes_after_ms: this.env.CHECK_IN_GRACE,
+        },
+        seq,
+        generated_at: generatedAt,
+        expires_at: new Date(performance.startsAt.getTime() + this.env.CHECK_IN_GRACE).toISOString(),
+        entries: await Promise.all(rows.map(entryOf)),
+      };
+    } else {
+      const changed = await reservationsChangedSince(this.db, performanceId, since);
+      const rows = changed.length ? await ticketsOfPerformance(this.db, performanceId, changed) : [];
+      const live = new Set(rows.map((r) => r.reservationId));
+      document = {
+        v: MANIFEST_VERSION,
+        type: 'delta',
+        performance_id: performanceId,
+        since,
+        seq,
+        generated_at: generatedAt,
+        upserts: await Promise.all(rows.map(entryOf)),
+        revoked: changed.filter((id) => !live.has(id)),
+      };
+    }
+    const body = JSON.stringify(document);
+    const { kid, signature } = await this.keys.sign(new TextEncoder().encode(body));
+    return { body, keyId: kid, signature, etag: `"m${performanceId}-${since ?? 'full'}-${seq}"` };
+  }
+
+  async registerDevice(name: string, staff: SessionUser) {
+    const device = await insertDevice(this.db, { id: randomUUID(), name, registeredByUserId: staff.id });
+    await insertAudit(this.db, { actorUserId: staff.id, action: 'device.register', entityType: 'device', entityId: null, summary: name });
+    return { id: device.id, name: device.name, created_at: device.createdAt.toISOString() };
+  }
+
+  async devices() {
+    const rows = await listDevices(this.db);
+    return rows.map(({ device, registeredBy }) => ({
+      id: device.id,
+      name: device.name,
+      registered_by: registeredBy,
+      created_at: device.createdAt.toISOString(),
+      last_seen_at: device.lastSeenAt?.toISOString() ?? null,
+      revoked_at: device.revokedAt?.toISOString() ?? null,
+    }));
+  }
+
+  async revokeDevice(id: string, actor: SessionUser) {
+    const device = await revokeDevice(this.db, id, this.now());
+    if (!device) throw notFound('Device not found.');
+    await insertAudit(this.db, { actorUserId: actor.id, action: 'device.revoke', entityType: 'device', entityId: null, summary: device.name });
+  }
+}

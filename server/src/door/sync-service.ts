@@ -1,0 +1,264 @@
+import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { decideCheckIn, type TicketState, type Verdict } from '../../../shared/src/check-in-decision.js';
+import type { SessionUser } from '../auth/sessions.js';
+import type { Db, Tx } from '../db/client.js';
+import { checkIns, devices, performances, reservations, reservationTokens, scanEvents, users, type ScanResult } from '../db/schema.js';
+import type { Env } from '../env.js';
+import { AppError, notFound } from '../lib/errors.js';
+import { recordDoorChange } from './door-changes-repository.js';
+import { findDevice, scanEventsById, touchDevice } from './door-repository.js';
+
+export interface ScanEventInput {
+  id: string;
+  performance_id: number;
+  /** SHA-256 hex of the scanned check-in token… */
+  token_hash?: string | undefined;
+  /** …or of the reservation code typed by staff (guest without phone). */
+  code_hash?: string | undefined;
+  scanned_at: string;
+  clock_offset_ms: number;
+}
+
+export interface ScanOutcome {
+  id: string;
+  result: ScanResult;
+  reservation_id: number | null;
+  party_size: number | null;
+  /** For a duplicate: the scan that admitted the ticket. */
+  winner: { event_id: string | null; at: string; device: string | null; staff: string | null } | null;
+}
+
+const VERDICT_RESULT: Record<Verdict['kind'], ScanResult> = {
+  admit: 'accepted',
+  already_admitted: 'duplicate',
+  revoked: 'revoked',
+  unknown: 'unknown',
+  wrong_performance: 'wrong_performance',
+  too_early: 'too_early',
+  too_late: 'too_late',
+};
+
+interface Resolved {
+  reservationId: number;
+  performanceId: number;
+  partySize: number;
+  status: string;
+  tokenRevoked: boolean;
+}
+
+/**
+ * Offline scans reported by door devices. Idempotent by event id: a retried batch gets the
+ * stored answers and changes nothing. Every scan is kept; the earliest valid scan of a ticket
+ * (by device time corrected with the device's clock offset) is its check-in, and every other
+ * scan of it is a duplicate conflict, whichever device made it and whenever it arrives.
+ */
+export class SyncService {
+  constructor(
+    private readonly db: Db,
+    private readonly env: Env,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async sync(deviceId: string, staff: SessionUser, events: ScanEventInput[]) {
+    const device = await findDevice(this.db, deviceId);
+    if (!device) throw notFound('Unknown device: register it again.');
+    if (device.revokedAt) throw new AppError('device_revoked', 'This device was revoked: its local data must be erased.');
+    await touchDevice(this.db, deviceId, this.now());
+
+    const unique = [...new Map(events.map((e) => [e.id, e])).values()];
+    const outcomes = await this.db.transaction((tx) => this.process(tx, deviceId, staff, unique));
+    const byId = new Map(outcomes.map((o) => [o.id, o]));
+    return {
+      results: events.map((e) => byId.get(e.id)!),
+      conflicts: await this.conflictsOf(deviceId),
+      server_time: this.now().toISOString(),
+    };
+  }
+
+  private async process(tx: Tx, deviceId: string, staff: SessionUser, events: ScanEventInput[]): Promise<ScanOutcome[]> {
+    const known = await scanEventsById(tx, events.map((e) => e.id));
+    const outcomes: ScanOutcome[] = await Promise.all(known.map((row) => this.storedOutcome(tx, row)));
+    const knownIds = new Set(known.map((k) => k.id));
+    const fresh = events.filter((e) => !knownIds.has(e.id));
+    if (fresh.length === 0) return outcomes;
+
+    const resolved = await this.resolve(tx, fresh);
+    // Lock every reservation touched, in id order: concurrent batches from other devices wait
+    // here instead of deadlocking, and see each other's check-ins.
+    const reservationIds = [...new Set([...resolved.values()].map((r) => r.reservationId))].sort((a, b) => a - b);
+    if (reservationIds.length > 0) {
+      await tx.select({ id: reservations.id }).from(reservations).where(inArray(reservations.id, reservationIds)).orderBy(asc(reservations.id)).for('update');
+    }
+    const current = new Map(
+      (reservationIds.length ? await tx.select().from(checkIns).where(inArray(checkIns.reservationId, reservationIds)) : []).map((c) => [c.reservationId, c]),
+    );
+    const performanceIds = [...new Set(fresh.map((e) => e.performance_id))];
+    const starts = new Map(
+      (await tx.select({ id: performances.id, startsAt: performances.startsAt }).from(performances).where(inArray(performances.id, performanceIds))).map(
+        (p) => [p.id, p.startsAt],
+      ),
+    );
+
+    // Earliest first: within one batch the first scan of a ticket is the one that admits it.
+    const ordered = [...fresh].sort((a, b) => correctedMs(a) - correctedMs(b));
+    for (const event of ordered) {
+      const correctedAt = new Date(correctedMs(event));
+      const ticket = resolved.get(event.id);
+      const existing = ticket ? current.get(ticket.reservationId) : undefined;
+      const startsAt = starts.get(event.performance_id);
+      const state: TicketState | undefined = ticket && {
+        reservationId: ticket.reservationId,
+        performanceId: ticket.performanceId,
+        partySize: ticket.partySize,
+        revoked: ticket.tokenRevoked || ticket.status !== 'confirmed',
+        checkedIn: existing ? { at: existing.checkedInAt.toISOString(), by: null, device: existing.deviceId } : null,
+      };
+      const verdict: Verdict = startsAt
+        ? decideCheckIn({
+            ticket: state,
+            performanceId: event.performance_id,
+            window: { startsAt: startsAt.toISOString(), opensBeforeMs: this.env.DOOR_OPENS_BEFORE, closesAfterMs: this.env.CHECK_IN_GRACE },
+            at: correctedAt.toISOString(),
+          })
+        : { kind: 'unknown' };
+      let result = VERDICT_RESULT[verdict.kind];
+      let winningEventId: string | null = null;
+
+      if (ticket && verdict.kind === 'admit') {
+        await tx.insert(checkIns).values({
+          reservationId: ticket.reservationId,
+          checkedInAt: correctedAt,
+          staffUserId: staff.id,
+          method: 'offline',
+          deviceId,
+          eventId: event.id,
+        });
+        current.set(ticket.reservationId, (await tx.select().from(checkIns).where(eq(checkIns.reservationId, ticket.reservationId)))[0]!);
+        await recordDoorChange(tx, ticket.performanceId, ticket.reservationId);
+      } else if (ticket && verdict.kind === 'already_admitted' && existing) {
+        if (correctedAt < existing.checkedInAt) {
+          // This scan happened first (it arrives late: the device was offline). It becomes the
+          // check-in; the scan that had won is now the duplicate.
+          await tx
+            .update(checkIns)
+            .set({ checkedInAt: correctedAt, staffUserId: staff.id, method: 'offline', deviceId, eventId: event.id })
+            .where(eq(checkIns.reservationId, ticket.reservationId));
+          if (existing.eventId) {
+            await tx.update(scanEvents).set({ result: 'duplicate', winningEventId: event.id }).where(eq(scanEvents.id, existing.eventId));
+          }
+          current.set(ticket.reservationId, { ...existing, checkedInAt: correctedAt, staffUserId: staff.id, method: 'offline', deviceId, eventId: event.id });
+          await recordDoorChange(tx, ticket.performanceId, ticket.reservationId);
+          result = 'accepted';
+        } else {
+          winningEventId = existing.eventId;
+        }
+      }
+
+      await tx.insert(scanEvents).values({
+        id: event.id,
+        deviceId,
+        staffUserId: staff.id,
+        performanceId: event.performance_id,
+        tokenHash: event.token_hash ?? `code:${event.code_hash ?? ''}`,
+        reservationId: ticket?.reservationId ?? null,
+        scannedAt: new Date(event.scanned_at),
+        clockOffsetMs: event.clock_offset_ms,
+        correctedAt,
+        result,
+        winningEventId,
+      });
+    }
+    const stored = await scanEventsById(tx, fresh.map((e) => e.id));
+    return [...outcomes, ...(await Promise.all(stored.map((row) => this.storedOutcome(tx, row))))];
+  }
+
+  /** Token hashes and code hashes → reservations (a confirmation token's hash is not a ticket). */
+  private async resolve(tx: Tx, events: ScanEventInput[]): Promise<Map<string, Resolved>> {
+    const tokenHashes = events.flatMap((e) => (e.token_hash ? [e.token_hash] : []));
+    const codeHashes = events.flatMap((e) => (e.code_hash ? [e.code_hash] : []));
+    const byToken = new Map<string, Resolved>();
+    if (tokenHashes.length > 0) {
+      const rows = await tx
+        .select({ hash: reservationTokens.tokenHash, revokedAt: reservationTokens.revokedAt, reservation: reservations })
+        .from(reservationTokens)
+        .innerJoin(reservations, eq(reservations.id, reservationTokens.reservationId))
+        .where(and(inArray(reservationTokens.tokenHash, tokenHashes), eq(reservationTokens.purpose, 'check_in')));
+      for (const row of rows) byToken.set(row.hash, toResolved(row.reservation, row.revokedAt !== null));
+    }
+    const byCode = new Map<string, Resolved>();
+    if (codeHashes.length > 0) {
+      const codeHash = sql<string>`encode(sha256(convert_to(${reservations.code}, 'UTF8')), 'hex')`;
+      const rows = await tx
+        .select({ hash: codeHash, reservation: reservations })
+        .from(reservations)
+        .where(and(inArray(reservations.performanceId, [...new Set(events.map((e) => e.performance_id))]), inArray(codeHash, codeHashes)));
+      for (const row of rows) byCode.set(row.hash, toResolved(row.reservation, false));
+    }
+    const resolved = new Map<string, Resolved>();
+    for (const event of events) {
+      const found = event.token_hash ? byToken.get(event.token_hash) : event.code_hash ? byCode.get(event.code_hash) : undefined;
+      if (found) resolved.set(event.id, found);
+    }
+    return resolved;
+  }
+
+  private async storedOutcome(tx: Tx, row: typeof scanEvents.$inferSelect): Promise<ScanOutcome> {
+    const reservation = row.reservationId
+      ? (await tx.select({ partySize: reservations.partySize }).from(reservations).where(eq(reservations.id, row.reservationId)))[0]
+      : undefined;
+    let winner: ScanOutcome['winner'] = null;
+    if (row.result === 'duplicate' && row.reservationId) {
+      const [won] = await tx
+        .select({ at: checkIns.checkedInAt, eventId: checkIns.eventId, device: devices.name, staff: users.displayName, staffEmail: users.email })
+        .from(checkIns)
+        .leftJoin(devices, eq(devices.id, checkIns.deviceId))
+        .leftJoin(users, eq(users.id, checkIns.staffUserId))
+        .where(eq(checkIns.reservationId, row.reservationId));
+      if (won) winner = { event_id: won.eventId, at: won.at.toISOString(), device: won.device, staff: won.staff || won.staffEmail };
+    }
+    return { id: row.id, result: row.result, reservation_id: row.reservationId, party_size: reservation?.partySize ?? null, winner };
+  }
+
+  /** Duplicates that involve this device, as the losing scan or as the scan that won. */
+  async conflictsOf(deviceId: string) {
+    const winnerEvent = alias(scanEvents, 'winner_event');
+    const winnerDevice = alias(devices, 'winner_device');
+    const rows = await this.db
+      .select({
+        event: scanEvents,
+        device: devices.name,
+        winnerAt: winnerEvent.correctedAt,
+        winnerDevice: winnerDevice.name,
+        winnerEventId: winnerEvent.id,
+      })
+      .from(scanEvents)
+      .innerJoin(devices, eq(devices.id, scanEvents.deviceId))
+      .leftJoin(winnerEvent, eq(winnerEvent.id, scanEvents.winningEventId))
+      .leftJoin(winnerDevice, eq(winnerDevice.id, winnerEvent.deviceId))
+      .where(and(eq(scanEvents.result, 'duplicate'), or(eq(scanEvents.deviceId, deviceId), eq(winnerEvent.deviceId, deviceId))))
+      .orderBy(asc(scanEvents.correctedAt))
+      .limit(500);
+    return rows.map((r) => ({
+      event_id: r.event.id,
+      reservation_id: r.event.reservationId,
+      scanned_at: r.event.correctedAt.toISOString(),
+      device: r.device,
+      winner: r.winnerEventId ? { event_id: r.winnerEventId, at: r.winnerAt!.toISOString(), device: r.winnerDevice } : null,
+    }));
+  }
+}
+
+function correctedMs(event: ScanEventInput): number {
+  return Date.parse(event.scanned_at) + event.clock_offset_ms;
+}
+
+function toResolved(reservation: typeof reservations.$inferSelect, tokenRevoked: boolean): Resolved {
+  return {
+    reservationId: reservation.id,
+    performanceId: reservation.performanceId,
+    partySize: reservation.partySize,
+    status: reservation.status,
+    tokenRevoked,
+  };
+}
