@@ -58,6 +58,10 @@ export const doorRoutes = new Hono<AppEnv>()
     await c.var.services.door.revokeDevice(deviceId, currentUser(c));
     return c.body(null, 204);
   })
+  // Duplicate scans (the same ticket admitted twice), for the admin's conflicts view.
+  .get('/performances/:id/conflicts', requireRole('door', 'box_office'), async (c) =>
+    c.json(await c.var.services.sync.conflictsOfPerformance(idParam(c))),
+  )
   .post('/sync', door, async (c) => {
     const { device_id, events } = await jsonBody(c, syncSchema);
     return c.json(await c.var.services.sync.sync(device_id, currentUser(c), events));

@@ -144,6 +144,12 @@ describe('offline sync', () => {
     ]);
     const again2 = await sync(door2, []);
     expect(again2.body.conflicts.map((c: { event_id: string }) => c.event_id)).toEqual([late.id]);
+    const boxOffice = await loggedIn(ctx, 'box_office');
+    const forAdmin = await ctx.client.get(`/api/door/performances/${performance.id}/conflicts`, { cookie: boxOffice.cookie });
+    expect(forAdmin.body).toEqual([expect.objectContaining({ event_id: late.id, reservation_id: ticket.reservation.id, device: 'Door 1' })]);
+    const history = await ctx.client.get(`/api/admin/reservations/${ticket.reservation.id}`, { cookie: boxOffice.cookie });
+    expect(history.body.check_in).toMatchObject({ method: 'offline' });
+    expect(history.body.history.map((h: { action: string }) => h.action)).toContain('check_in.create');
     // Retrying door 1's old batch now reports the duplicate with the winner.
     const retried = await sync(door1, [late]);
     expect(retried.body.results[0]).toMatchObject({ result: 'duplicate', winner: { event_id: early.id, device: 'Door 2' } });

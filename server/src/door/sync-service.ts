@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { decideCheckIn, type TicketState, type Verdict } from '../../../shared/src/check-in-decision.js';
 import type { SessionUser } from '../auth/sessions.js';
@@ -6,6 +6,7 @@ import type { Db, Tx } from '../db/client.js';
 import { checkIns, devices, performances, reservations, reservationTokens, scanEvents, users, type ScanResult } from '../db/schema.js';
 import type { Env } from '../env.js';
 import { AppError, notFound } from '../lib/errors.js';
+import { insertAudit } from '../audit/audit-repository.js';
 import { recordDoorChange } from './door-changes-repository.js';
 import { findDevice, scanEventsById, touchDevice } from './door-repository.js';
 
@@ -136,6 +137,13 @@ export class SyncService {
         });
         current.set(ticket.reservationId, (await tx.select().from(checkIns).where(eq(checkIns.reservationId, ticket.reservationId)))[0]!);
         await recordDoorChange(tx, ticket.performanceId, ticket.reservationId);
+        await insertAudit(tx, {
+          actorUserId: staff.id,
+          action: 'check_in.create',
+          entityType: 'reservation',
+          entityId: ticket.reservationId,
+          summary: `${ticket.partySize} seats, offline scan`,
+        });
       } else if (ticket && verdict.kind === 'already_admitted' && existing) {
         if (correctedAt < existing.checkedInAt) {
           // This scan happened first (it arrives late: the device was offline). It becomes the
@@ -220,9 +228,18 @@ export class SyncService {
     return { id: row.id, result: row.result, reservation_id: row.reservationId, party_size: reservation?.partySize ?? null, winner };
   }
 
+  /** Every duplicate scan of a performance, for the staff admin. */
+  async conflictsOfPerformance(performanceId: number) {
+    return this.conflicts(eq(scanEvents.performanceId, performanceId));
+  }
+
   /** Duplicates that involve this device, as the losing scan or as the scan that won. */
   async conflictsOf(deviceId: string) {
     const winnerEvent = alias(scanEvents, 'winner_event');
+    return this.conflicts(or(eq(scanEvents.deviceId, deviceId), eq(winnerEvent.deviceId, deviceId)), winnerEvent);
+  }
+
+  private async conflicts(where: SQL | undefined, winnerEvent = alias(scanEvents, 'winner_event')) {
     const winnerDevice = alias(devices, 'winner_device');
     const rows = await this.db
       .select({
@@ -236,7 +253,7 @@ export class SyncService {
       .innerJoin(devices, eq(devices.id, scanEvents.deviceId))
       .leftJoin(winnerEvent, eq(winnerEvent.id, scanEvents.winningEventId))
       .leftJoin(winnerDevice, eq(winnerDevice.id, winnerEvent.deviceId))
-      .where(and(eq(scanEvents.result, 'duplicate'), or(eq(scanEvents.deviceId, deviceId), eq(winnerEvent.deviceId, deviceId))))
+      .where(and(eq(scanEvents.result, 'duplicate'), where))
       .orderBy(asc(scanEvents.correctedAt))
       .limit(500);
     return rows.map((r) => ({
