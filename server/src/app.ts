@@ -107,7 +107,12 @@ export function createApp(services: Services) {
   app.route('/api/admin/audit', auditRoutes);
   app.route('/api/admin', adminRoutes);
 
+  // Liveness: the process answers. Readiness: the database answers with the expected schema.
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    const readiness = await services.health.readiness();
+    return c.json({ status: readiness.ready ? 'ready' : 'not_ready', ...readiness }, readiness.ready ? 200 : 503);
+  });
   app.route('/', staticRoutes());
 
   app.notFound((c) => c.json({ status: 'not_found', detail: 'Not found.' }, 404));

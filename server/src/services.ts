@@ -16,6 +16,7 @@ import { DashboardService } from './dashboard/dashboard-service.js';
 import { DoorService } from './door/door-service.js';
 import { SigningKeys } from './door/signing-keys.js';
 import { SyncService } from './door/sync-service.js';
+import { HealthService } from './health/health-service.js';
 
 export interface ServiceDeps {
   env: Env;
@@ -56,6 +57,7 @@ export function createServices(deps: ServiceDeps) {
     signingKeys,
     door: new DoorService(db, env, signingKeys, now),
     sync: new SyncService(db, env, now),
+    health: new HealthService(db),
     catalog: new CatalogService(db, now),
     bookings: new BookingService(db, env, () => mailWorker.kick(), now),
     checkIns: new CheckInService(db, now),
