@@ -101,6 +101,8 @@ export const envSchema = z
     CONFIRMATION_TOKEN_TTL: duration('48h'),
     /** How long after the start of a performance its tickets still open the door. */
     CHECK_IN_GRACE: duration('6h'),
+    /** Days after a performance when its guests' names, emails, phones and notes are erased. */
+    RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
     /** Tickets open the door from this long before the start (earlier scans are "too early"). */
     DOOR_OPENS_BEFORE: duration('3h'),
     SESSION_TTL: duration('30d'),

@@ -18,9 +18,16 @@ async function main() {
   const { services } = runtime;
   const seeded = shouldSeedDemo(env) && (await seedDemoData(services.database, env.TIME_ZONE));
   services.mailWorker.start();
-  const hourly = setInterval(() => {
+  // Housekeeping, hourly and at start: safe to run on several instances at once.
+  const housekeeping = () => {
     services.sessions.sweepExpired().catch((error: unknown) => services.logger.warn({ err: String(error) }, 'session sweep failed'));
-  }, 3_600_000);
+    services.retention.anonymizeExpired().then(
+      (count) => count > 0 && services.logger.info({ count }, 'guests anonymized (retention)'),
+      (error: unknown) => services.logger.warn({ err: String(error) }, 'retention job failed'),
+    );
+  };
+  housekeeping();
+  const hourly = setInterval(housekeeping, 3_600_000);
   hourly.unref();
 
   const server = serve({ fetch: runtime.app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {

@@ -17,6 +17,7 @@ import { DoorService } from './door/door-service.js';
 import { SigningKeys } from './door/signing-keys.js';
 import { SyncService } from './door/sync-service.js';
 import { HealthService } from './health/health-service.js';
+import { RetentionService } from './retention/retention-service.js';
 
 export interface ServiceDeps {
   env: Env;
@@ -58,6 +59,7 @@ export function createServices(deps: ServiceDeps) {
     door: new DoorService(db, env, signingKeys, now),
     sync: new SyncService(db, env, now),
     health: new HealthService(db),
+    retention: new RetentionService(db, env.RETENTION_DAYS, now),
     catalog: new CatalogService(db, now),
     bookings: new BookingService(db, env, () => mailWorker.kick(), now),
     checkIns: new CheckInService(db, now),

@@ -133,6 +133,8 @@ export const reservations = pgTable(
     updatedAt: updatedAt(),
     confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    /** Set when the retention job erased the guest's personal data (counts stay). */
+    anonymizedAt: timestamp('anonymized_at', { withTimezone: true }),
   },
   (t) => [
     // Seat counting sums confirmed party sizes per performance on every booking and confirmation.

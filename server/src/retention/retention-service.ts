@@ -1,0 +1,45 @@
+import { and, inArray, isNull, lt, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { mailOutbox, performances, reservations, reservationTokens } from '../db/schema.js';
+
+/**
+ * Personal data retention (a residual risk the seeds left open): some time after a
+ * performance, its guests' names, emails, phones and notes are erased. Reservations, party
+ * sizes, statuses and check-ins stay, so attendance statistics survive. Idempotent: several
+ * instances may run it at once.
+ */
+export class RetentionService {
+  constructor(
+    private readonly db: Db,
+    private readonly retentionDays: number,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async anonymizeExpired(): Promise<number> {
+    const cutoff = new Date(this.now().getTime() - this.retentionDays * 86_400_000);
+    return this.db.transaction(async (tx) => {
+      const old = tx.select({ id: performances.id }).from(performances).where(lt(performances.startsAt, cutoff));
+      const rows = await tx
+        .update(reservations)
+        .set({
+          name: 'Anonymized guest',
+          email: sql`'anonymized-' || ${reservations.id} || '@invalid'`,
+          phone: null,
+          notes: null,
+          anonymizedAt: this.now(),
+        })
+        .where(and(isNull(reservations.anonymizedAt), inArray(reservations.performanceId, old)))
+        .returning({ id: reservations.id });
+      const ids = rows.map((r) => r.id);
+      if (ids.length > 0) {
+        // Copies of the name and address in the mail outbox and the sealed door blobs go too.
+        await tx
+          .update(mailOutbox)
+          .set({ recipient: sql`'anonymized-' || ${mailOutbox.reservationId} || '@invalid'`, payload: {} })
+          .where(inArray(mailOutbox.reservationId, ids));
+        await tx.update(reservationTokens).set({ sealedGuest: null }).where(inArray(reservationTokens.reservationId, ids));
+      }
+      return ids.length;
+    });
+  }
+}
