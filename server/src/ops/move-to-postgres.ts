@@ -1,0 +1,61 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import { runMigrations } from '../db/migrate.js';
+
+/**
+ * Tables in foreign-key order. Throttle counters are not copied: they are minutes-long
+ * counters, not data.
+ */
+export const TABLES = [
+  'users',
+  'sessions',
+  'venues',
+  'shows',
+  'performances',
+  'reservations',
+  'reservation_tokens',
+  'check_ins',
+  'mail_outbox',
+  'audit_log',
+  'signing_keys',
+  'devices',
+  'scan_events',
+  'door_changes',
+] as const;
+
+const IDENTITY_TABLES = new Set(['users', 'venues', 'shows', 'performances', 'reservations', 'reservation_tokens', 'check_ins', 'mail_outbox', 'audit_log']);
+
+function rowsOf(result: unknown): Record<string, unknown>[] {
+  return (Array.isArray(result) ? result : ((result as { rows?: unknown[] }).rows ?? [])) as Record<string, unknown>[];
+}
+
+/**
+ * Copies everything from the embedded database to an empty PostgreSQL (ids kept, sequences
+ * moved past them), in one transaction on the target: it either all arrives or nothing does.
+ */
+export async function moveToPostgres(source: Database, target: Database): Promise<Record<string, number>> {
+  await runMigrations(target);
+  const counts: Record<string, number> = {};
+  await target.db.transaction(async (tx) => {
+    for (const table of TABLES) {
+      const existing = rowsOf(await tx.execute(sql.raw(`select count(*)::int as n from "${table}"`)))[0]?.n;
+      if (Number(existing) > 0) throw new Error(`the target database already has data in ${table}: move into an empty database`);
+    }
+    for (const table of TABLES) {
+      const [row] = rowsOf(await source.db.execute(sql.raw(`select coalesce(json_agg(t), '[]'::json)::text as rows from "${table}" t`)));
+      const json = String(row?.rows ?? '[]');
+      const overriding = IDENTITY_TABLES.has(table) || table === 'door_changes' ? 'overriding system value' : '';
+      await tx.execute(
+        sql`${sql.raw(`insert into "${table}" ${overriding} select * from json_populate_recordset(null::"${table}", `)}${json}::json)`,
+      );
+      counts[table] = (JSON.parse(json) as unknown[]).length;
+      if (IDENTITY_TABLES.has(table) || table === 'door_changes') {
+        const idColumn = table === 'door_changes' ? 'seq' : 'id';
+        await tx.execute(
+          sql.raw(`select setval(pg_get_serial_sequence('"${table}"', '${idColumn}'), coalesce((select max(${idColumn}) from "${table}"), 0) + 1, false)`),
+        );
+      }
+    }
+  });
+  return counts;
+}
