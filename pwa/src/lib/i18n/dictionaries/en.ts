@@ -60,6 +60,7 @@ export const en = {
   'error.conflict': 'This conflicts with existing data (for example, the email is already in use).',
   'error.cancellation_closed': 'The performance has started: the reservation can no longer be cancelled.',
   'error.has_reservations': 'It cannot be deleted because it has reservations.',
+  'error.device_revoked': 'This device was removed by an administrator: its local data has been erased.',
   'error.in_use': 'It cannot be deleted because it is still in use.',
   'error.expired_token': 'This link has expired.',
   'error.payload_too_large': 'Too much text. Please shorten it.',

@@ -55,6 +55,7 @@ export const it: Record<MessageKey, string> = {
   'error.conflict': 'In conflitto con dati esistenti (per esempio, l’email è già usata).',
   'error.cancellation_closed': 'La replica è già iniziata: la prenotazione non si può più annullare.',
   'error.has_reservations': 'Non si può eliminare perché ha delle prenotazioni.',
+  'error.device_revoked': 'Questo dispositivo è stato rimosso da un amministratore: i suoi dati locali sono stati cancellati.',
   'error.in_use': 'Non si può eliminare perché è ancora in uso.',
   'error.expired_token': 'Questo link è scaduto.',
   'error.payload_too_large': 'Testo troppo lungo. Accorcialo.',
