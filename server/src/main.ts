@@ -37,10 +37,12 @@ async function main() {
       [
         '',
         `AzioneLab Tickets on ${base} (database: ${services.database.kind === 'pglite' ? `PGlite in ${env.DATA_DIR}` : 'PostgreSQL'})`,
-        `  programme:  ${base}/api/shows`,
-        `  health:     ${base}/healthz`,
-        seeded ? `  demo admin: ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password} (POST ${base}/api/auth/login)` : '',
-        env.SMTP_URL ? '' : `  mail:       printed here and saved under ${env.DATA_DIR}/mail`,
+        `  public site: ${base}/`,
+        `  staff admin: ${base}/admin/`,
+        `  door app:    ${base}/door/`,
+        `  API:         ${base}/api/shows   health: ${base}/healthz`,
+        seeded ? `  demo admin:  ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}` : '',
+        env.SMTP_URL ? '' : `  mail:        printed here and saved under ${env.DATA_DIR}/mail`,
         '',
       ]
         .filter((line, i, all) => line !== '' || i === 0 || i === all.length - 1)
