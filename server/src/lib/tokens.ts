@@ -20,15 +20,13 @@ export function looksLikeToken(raw: string): boolean {
 // No 0/O, 1/I/L: the code is read aloud at the door and typed on a phone.
 const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 
-/** A reservation code like "K7QF-2M9X" (8 characters, about 40 bits), printed on the ticket email. */
+/**
+ * A reservation code like "K7QF-2M9X" (8 characters, about 40 bits), printed on the ticket email.
+ * Door staff type it back; shared/src/reservation-code.ts normalizes what they type.
+ */
 export function generateReservationCode(): string {
   const bytes = randomBytes(8);
   const chars = Array.from(bytes, (b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
   return `${chars.slice(0, 4)}-${chars.slice(4)}`;
 }
 
-/** Codes are typed in any case, with or without the dash. */
-export function normalizeReservationCode(input: string): string {
-  const compact = input.toUpperCase().replace(/[^0-9A-Z]/g, '');
-  return compact.length === 8 ? `${compact.slice(0, 4)}-${compact.slice(4)}` : compact;
-}
