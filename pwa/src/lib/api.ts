@@ -86,24 +86,35 @@ export async function request<T>(method: string, path: string, options: RequestO
   }
 
   const text = await response.text();
-  let body: unknown = undefined;
-  if (text) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
-  }
-
-  if (!response.ok) {
-    const error = errorFromBody(response, body);
-    if (error.status === 401 && error.code === 'not_authenticated') {
-      for (const listener of unauthenticatedListeners) listener();
-    }
-    throw error;
-  }
+  const body = parseJson(text);
+  if (!response.ok) throw failure(response, body);
   if (text && body === undefined) throw new ApiError(response.status, 'unexpected_response', 'The answer is not JSON.');
   return body as T;
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function failure(response: Response, body: unknown): ApiError {
+  const error = errorFromBody(response, body);
+  if (error.status === 401 && error.code === 'not_authenticated') {
+    for (const listener of unauthenticatedListeners) listener();
+  }
+  return error;
+}
+
+/**
+ * The error of a failed response read with `fetch` directly (for answers that are not JSON
+ * when they succeed, such as the door's signed manifest), as `request` would have thrown it.
+ */
+export async function errorOfResponse(response: Response): Promise<ApiError> {
+  return failure(response, parseJson(await response.text().catch(() => '')));
 }
 
 export const api = {

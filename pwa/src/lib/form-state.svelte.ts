@@ -22,9 +22,15 @@ export class FormState {
 
   /** The fields the form shows; errors for any other (`non_field_errors`) join the message. */
   readonly #fields: readonly string[];
+  readonly #describe: ((error: unknown) => string | undefined) | undefined;
 
-  constructor(fields: readonly string[]) {
+  /**
+   * `describe` may word a refusal for this form ("only 3 seats left for this date") better than
+   * the generic `errorMessage`; returning undefined keeps the generic words.
+   */
+  constructor(fields: readonly string[], options: { describe?: (error: unknown) => string | undefined } = {}) {
     this.#fields = fields;
+    this.#describe = options.describe;
   }
 
   /** Validates with a contract; throws to stop `submit` when the input is not valid. */
@@ -39,6 +45,14 @@ export class FormState {
     throw new InvalidInput({ [field]: [message] });
   }
 
+  /**
+   * Stops `submit` with errors found by hand-written checks, when there are any. The public
+   * site validates this way to keep zod out of its bundle (small enough for a cheap phone).
+   */
+  reject(errors: FieldErrors): void {
+    if (Object.keys(errors).length > 0) throw new InvalidInput(errors);
+  }
+
   async submit(form: HTMLElement | undefined, action: () => Promise<void>): Promise<boolean> {
     if (this.busy) return false;
     this.busy = true;
@@ -51,7 +65,7 @@ export class FormState {
       if (error instanceof InvalidInput) this.#showFieldErrors(error.fieldErrors);
       else if (error instanceof ApiError && error.code === 'validation_error' && Object.keys(error.errors).length > 0) {
         this.#showFieldErrors(apiFieldErrors(error));
-      } else this.message = errorMessage(error);
+      } else this.message = this.#describe?.(error) ?? errorMessage(error);
       await tick();
       form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
       return false;

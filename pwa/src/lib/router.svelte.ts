@@ -1,7 +1,7 @@
 /*
  * Client-side routing with the History API, for an app living under one path prefix
- * (`/admin`, later `/door`). The server answers every path under the prefix with the app's
- * index.html, so a reload or a shared link lands on the same page.
+ * (`/admin`, `/door`, or the public site at the root). The server answers every path under the
+ * prefix with the app's index.html, so a reload or a shared link lands on the same page.
  *
  * Plain `<a href="/admin/...">` links are enough: clicks on them are caught here, so links keep
  * working with a middle click, "open in new tab" and without JavaScript running yet.
@@ -27,10 +27,16 @@ export class Router {
   readonly query = $derived(parseQuery(this.search));
 
   readonly #base: string;
+  readonly #elsewhere: readonly string[];
 
-  /** `base` is the app's prefix without the trailing slash, e.g. `/admin`. */
-  constructor(base: string) {
+  /**
+   * `base` is the app's prefix without the trailing slash, e.g. `/admin` (`''` for the site at
+   * the root). `elsewhere` lists prefixes inside it that belong to someone else (the other apps,
+   * the API): links there load a new page instead of routing here.
+   */
+  constructor(base: string, options: { elsewhere?: readonly string[] } = {}) {
     this.#base = base;
+    this.#elsewhere = options.elsewhere ?? [];
     this.#read();
     window.addEventListener('popstate', () => {
       this.#read();
@@ -81,6 +87,7 @@ export class Router {
     const url = toUrl(anchor.href);
     if (url.origin !== window.location.origin) return;
     if (url.pathname !== this.#base && !url.pathname.startsWith(`${this.#base}/`)) return;
+    if (this.#elsewhere.some((prefix) => url.pathname === prefix || url.pathname.startsWith(`${prefix}/`))) return;
     // In-page anchors (the skip link) are the browser's job.
     if (url.hash && url.pathname === window.location.pathname && url.search === window.location.search) return;
     event.preventDefault();

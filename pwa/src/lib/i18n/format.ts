@@ -47,6 +47,13 @@ export function formatTime(value: string | Date): string {
   return formatter({ hour: '2-digit', minute: '2-digit' }).format(toDate(value));
 }
 
+/** `{weekday: 'gio', day: '26', month: 'nov'}`: a date laid out as a calendar page or a ticket stub. */
+export function formatDateParts(value: string | Date): { weekday: string; day: string; month: string } {
+  const parts = formatter({ weekday: 'short', day: 'numeric', month: 'short' }).formatToParts(toDate(value));
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value.replace(/\.$/, '') ?? '';
+  return { weekday: part('weekday'), day: part('day'), month: part('month') };
+}
+
 /** A calendar day `YYYY-MM-DD` (no time, no zone) as "26 nov". */
 export function formatDay(day: string): string {
   const [year, month, date] = day.split('-').map(Number);

@@ -1,4 +1,6 @@
 import type { KnownErrorCode } from '../known-error-codes';
+import { doorEn } from './door.en';
+import { publicEn } from './public.en';
 
 /*
  * English, the reference dictionary: its keys are the type of every key (`MessageKey`), and the
@@ -356,6 +358,17 @@ export const en = {
   'admin.audit.entity.performance': 'Performance',
   'admin.audit.entity.reservation': 'Reservation',
   'admin.audit.entity.user': 'User',
+
+
+
+
+
+
+
+
+
+  ...publicEn,
+  ...doorEn,
 } as const satisfies Record<`error.${KnownErrorCode}`, string> & Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -1,4 +1,6 @@
+import { doorIt } from './door.it';
 import type { MessageKey } from './en';
+import { publicIt } from './public.it';
 
 /** Italian: every key of the English dictionary, or `npm run check` fails. */
 export const it: Record<MessageKey, string> = {
@@ -351,4 +353,15 @@ export const it: Record<MessageKey, string> = {
   'admin.audit.entity.performance': 'Replica',
   'admin.audit.entity.reservation': 'Prenotazione',
   'admin.audit.entity.user': 'Utente',
+
+
+
+
+
+
+
+
+
+  ...publicIt,
+  ...doorIt,
 };
