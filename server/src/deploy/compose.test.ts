@@ -200,15 +200,22 @@ function composeCommand(): string[] | undefined {
   return undefined;
 }
 
+/**
+ * A tool these checks need: under CI=true it must be installed (`.ci/run` installs it); on a
+ * developer's machine without it the check says so loudly and passes, rather than vanishing.
+ */
+function requireTool(found: boolean, name: string): boolean {
+  if (!found) {
+    expect(process.env.CI, `${name} is not installed: CI must apt-get install -y ${name}`).not.toBe('true');
+    console.warn(`*** ${name} not installed: its check did not run ***`);
+  }
+  return found;
+}
+
 describe('docker-compose config', () => {
-  const command = composeCommand();
-  const inCi = process.env.CI === 'true';
-
-  it.runIf(!command && inCi)('has docker-compose installed in CI', () => {
-    expect.fail('docker-compose is not installed: CI must run apt-get install -y docker-compose');
-  });
-
-  it.runIf(command)('accepts docker-compose.yml with .env.example, with and without the dev profile', () => {
+  it('accepts docker-compose.yml with .env.example, with and without the dev profile', () => {
+    const command = composeCommand();
+    if (!requireTool(command !== undefined, 'docker-compose')) return;
     const [file, ...prefix] = command!;
     for (const profile of [[], ['--profile', 'dev']]) {
       const result = spawnSync(
@@ -221,8 +228,9 @@ describe('docker-compose config', () => {
     }
   });
 
-  const caddy = spawnSync('caddy', ['version'], { stdio: 'ignore' }).status === 0;
-  it.runIf(caddy)('accepts the Caddyfile (when caddy is installed)', () => {
+  it('accepts the Caddyfile', () => {
+    const caddy = spawnSync('caddy', ['version'], { stdio: 'ignore' }).status === 0;
+    if (!requireTool(caddy, 'caddy')) return;
     const result = spawnSync('caddy', ['adapt', '--config', 'Caddyfile'], {
       cwd: root,
       encoding: 'utf8',
