@@ -1,7 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const include = ['server/**/*.test.ts', 'shared/**/*.test.ts', 'scripts/**/*.test.ts', 'pwa/src/**/*.test.ts'];
 const browserTests = ['pwa/e2e/**/*.e2e.test.ts'];
+// The reliability suite kills and restarts server processes: its own project, PostgreSQL only.
+const reliabilityTests = ['server/src/reliability/**/*.reliability.test.ts'];
+const exclude = [...configDefaults.exclude, ...reliabilityTests];
 
 /*
  * Two projects run the same test files: on PGlite in memory, and on a throwaway PostgreSQL
@@ -13,10 +16,10 @@ export default defineConfig({
     hookTimeout: 60_000,
     projects: [
       {
-        test: { name: 'pglite', include, provide: { pgClusterUrl: '' } },
+        test: { name: 'pglite', include, exclude, provide: { pgClusterUrl: '' } },
       },
       {
-        test: { name: 'postgres', include, globalSetup: ['server/src/test/pg-global-setup.ts'] },
+        test: { name: 'postgres', include, exclude, globalSetup: ['server/src/test/pg-global-setup.ts'] },
       },
       {
         // Real Chromium against the real server with the built web apps (npm test builds first).
@@ -26,6 +29,18 @@ export default defineConfig({
           provide: { pgClusterUrl: '' },
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // Randomized concurrency, crashes (SIGKILL) and outages against real server processes on
+        // a throwaway PostgreSQL; one file at a time, each bounded to a couple of minutes.
+        test: {
+          name: 'reliability',
+          include: reliabilityTests,
+          globalSetup: ['server/src/test/pg-global-setup.ts'],
+          testTimeout: 150_000,
+          hookTimeout: 60_000,
           fileParallelism: false,
         },
       },

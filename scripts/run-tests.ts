@@ -4,22 +4,24 @@ import { findPgBinDir } from './pg-cluster.js';
 
 /**
  * `npm test`: every test on PGlite, and again on a real PostgreSQL when its server binaries
- * exist. Under CI=true a missing PostgreSQL is a failure, never a silent skip.
+ * exist, plus the reliability suite (server processes killed and restarted on PostgreSQL).
+ * Under CI=true a missing PostgreSQL is a failure, never a silent skip.
  */
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const passthrough = args.filter((arg, i) => arg !== '--only' && args[i - 1] !== '--only');
-const projects = only ? [only] : ['pglite', 'postgres', 'browser'];
+const projects = only ? [only] : ['pglite', 'postgres', 'reliability', 'browser'];
 const ci = process.env.CI === 'true';
 
-if (projects.includes('postgres') && !findPgBinDir()) {
+const needPostgres = projects.filter((p) => p === 'postgres' || p === 'reliability');
+if (needPostgres.length > 0 && !findPgBinDir()) {
   const message = 'PostgreSQL server binaries not found (apt-get install -y postgresql).';
-  if (ci || only === 'postgres') {
-    process.stderr.write(`${message} The PostgreSQL test run is required here.\n`);
+  if (ci || only === 'postgres' || only === 'reliability') {
+    process.stderr.write(`${message} The PostgreSQL and reliability test runs are required here.\n`);
     process.exit(1);
   }
-  process.stderr.write(`\n*** ${message} Running on PGlite only. ***\n\n`);
-  projects.splice(projects.indexOf('postgres'), 1);
+  process.stderr.write(`\n*** ${message} Running on PGlite only, without the reliability suite. ***\n\n`);
+  for (const project of needPostgres) projects.splice(projects.indexOf(project), 1);
 }
 
 if (projects.includes('browser')) {

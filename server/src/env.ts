@@ -107,6 +107,8 @@ export const envSchema = z
     DOOR_OPENS_BEFORE: duration('3h'),
     SESSION_TTL: duration('30d'),
     MAIL_POLL_INTERVAL: duration('5s'),
+    /** How long a claimed email stays with the instance that claimed it: after a crash, it is sent again once this runs out. */
+    MAIL_LEASE: duration('2m'),
   })
   .superRefine((env, ctx) => {
     if (env.APP_ENV !== 'production') return;

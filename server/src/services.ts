@@ -34,6 +34,7 @@ export function createServices(deps: ServiceDeps) {
   const db = database.db;
   const mailWorker = new MailWorker(db, transport, logger, {
     pollIntervalMs: env.MAIL_POLL_INTERVAL,
+    leaseMs: env.MAIL_LEASE,
     timeZone: env.TIME_ZONE,
     siteHost: new URL(env.SITE_BASE_URL).hostname,
     now,

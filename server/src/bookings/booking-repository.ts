@@ -113,6 +113,10 @@ export type TokenWithReservation = {
  * check-in token is expected, and vice versa. With `lock`, the token and reservation rows are
  * both locked, so two clicks on one link run one after the other and the second one re-reads
  * both rows as the first left them (locking only the token would return a stale reservation).
+ *
+ * The reservation is locked first, then the token: the order in which cancel and resend take
+ * them (reservation, then its tokens revoked). One joined FOR UPDATE locked the token first and
+ * deadlocked against a cancellation of the same reservation (found by the reliability suite).
  */
 export async function findToken(
   db: Executor,
@@ -120,14 +124,19 @@ export async function findToken(
   purpose: TokenPurpose,
   options: { lock: boolean } = { lock: false },
 ): Promise<TokenWithReservation | undefined> {
-  const query = db
-    .select({ token: reservationTokens, reservation: reservations })
-    .from(reservationTokens)
-    .innerJoin(reservations, eq(reservations.id, reservationTokens.reservationId))
-    .where(and(eq(reservationTokens.tokenHash, tokenHash), eq(reservationTokens.purpose, purpose)))
-    .limit(1);
-  const rows = options.lock ? await query.for('update') : await query;
-  return rows[0];
+  const query = () =>
+    db
+      .select({ token: reservationTokens, reservation: reservations })
+      .from(reservationTokens)
+      .innerJoin(reservations, eq(reservations.id, reservationTokens.reservationId))
+      .where(and(eq(reservationTokens.tokenHash, tokenHash), eq(reservationTokens.purpose, purpose)))
+      .limit(1);
+  const [found] = await query();
+  if (!found || !options.lock) return found;
+  await lockReservation(db, found.reservation.id);
+  // A new statement after the lock: it sees what a transaction we waited for committed.
+  const [locked] = await query().for('update');
+  return locked;
 }
 
 export async function markReservationConfirmed(db: Executor, reservationId: number, at: Date, code: string): Promise<void> {

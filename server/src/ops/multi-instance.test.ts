@@ -1,13 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { databaseUrl, freePort } from '../../../scripts/pg-cluster.js';
+import { databaseUrl } from '../../../scripts/pg-cluster.js';
 import { openDatabase, type Database } from '../db/client.js';
 import { mailOutbox, performances, reservations, shows, venues } from '../db/schema.js';
 import { TEMPLATE_DB } from '../test/pg-global-setup.js';
+import { ServerProcess } from '../test/server-process.js';
+import { SmtpMailbox, tokenInMail } from '../test/smtp-mailbox.js';
 
 /*
  * Two server processes behind one PostgreSQL, as `docker compose up --scale app=2` runs them:
@@ -17,43 +16,10 @@ import { TEMPLATE_DB } from '../test/pg-global-setup.js';
  */
 
 const clusterUrl = inject('pgClusterUrl');
-const received: ParsedMail[] = [];
-let smtp: SMTPServer | undefined;
-const servers: ChildProcess[] = [];
+let mailbox: SmtpMailbox | undefined;
+let servers: ServerProcess[] = [];
 let bases: string[] = [];
 let database: Database | undefined;
-
-async function startServer(url: string, smtpPort: number): Promise<string> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    env: {
-      ...process.env,
-      APP_ENV: 'test',
-      DATABASE_URL: url,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      SITE_BASE_URL: `http://127.0.0.1:${port}`,
-      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-      MAIL_POLL_INTERVAL: '1s',
-      LOG_LEVEL: 'warn',
-      TRUST_PROXY: 'true',
-      THROTTLE_RESERVATION_CREATE: '25/hour',
-      THROTTLE_RESERVATION_CONFIRM: '10000/hour',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  servers.push(child);
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i += 1) {
-    try {
-      if ((await fetch(`${base}/readyz`)).ok) return base;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('server did not become ready');
-}
 
 beforeAll(async () => {
   if (!clusterUrl) return;
@@ -63,26 +29,22 @@ beforeAll(async () => {
   await admin.end();
   const url = databaseUrl(clusterUrl, name);
   database = await openDatabase({ databaseUrl: url });
-  const smtpPort = await freePort();
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, _session, callback) {
-      simpleParser(stream).then((mail) => {
-        received.push(mail);
-        callback();
-      }, callback);
-    },
-  });
-  await new Promise<void>((resolve) => smtp!.listen(smtpPort, '127.0.0.1', resolve));
-  bases = await Promise.all([startServer(url, smtpPort), startServer(url, smtpPort)]);
+  mailbox = await SmtpMailbox.start();
+  const env = {
+    SMTP_URL: mailbox.url,
+    MAIL_POLL_INTERVAL: '1s',
+    TRUST_PROXY: 'true',
+    THROTTLE_RESERVATION_CREATE: '25/hour',
+    THROTTLE_RESERVATION_CONFIRM: '10000/hour',
+  };
+  servers = await Promise.all([ServerProcess.start({ databaseUrl: url, env }), ServerProcess.start({ databaseUrl: url, env })]);
+  bases = servers.map((server) => server.base);
 }, 120_000);
 
 afterAll(async () => {
-  for (const child of servers) child.kill('SIGTERM');
-  await Promise.all(servers.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
+  await Promise.all(servers.map((server) => server.stop()));
   await database?.close();
-  await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+  await mailbox?.stop();
 });
 
 const post = (base: string, path: string, body: unknown, ip: string) =>
@@ -111,9 +73,10 @@ describe('two instances on one PostgreSQL', () => {
     expect(bookings.map((r) => r.status).every((s) => s === 201)).toBe(true);
 
     // Everyone confirms at once, through the other instance than the one they booked on.
-    const confirmationMails = async () => received.filter((m) => m.subject?.includes('Confirm'));
-    for (let i = 0; i < 100 && (await confirmationMails()).length < 40; i += 1) await new Promise((r) => setTimeout(r, 100));
-    const tokens = (await confirmationMails()).map((m) => /#token=([A-Za-z0-9_-]{43})/.exec(m.text ?? '')![1]!);
+    const received = mailbox!.messages;
+    const confirmationMails = () => received.filter((m) => m.subject?.includes('Confirm'));
+    await mailbox!.waitUntil(() => confirmationMails().length >= 40, 'the confirmation mails', 10_000);
+    const tokens = confirmationMails().map((m) => tokenInMail(m)!);
     expect(tokens).toHaveLength(40);
     const confirmations = await Promise.all(tokens.map((token, i) => post(bases[(i + 1) % 2]!, '/api/reservations/confirm', { token }, `10.2.0.${i + 1}`)));
     const statuses = confirmations.map((r) => r.status);

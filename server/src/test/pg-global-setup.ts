@@ -6,7 +6,8 @@ import { runMigrations } from '../db/migrate.js';
 
 export const TEMPLATE_DB = 'azl_template';
 
-let cluster: PgCluster | undefined;
+// One per project that uses this setup (`postgres`, `reliability`), when one run has both.
+const clusters: PgCluster[] = [];
 
 /**
  * Starts one throwaway PostgreSQL for the `postgres` test project and migrates a template
@@ -14,7 +15,8 @@ let cluster: PgCluster | undefined;
  * run in parallel without seeing each other's rows.
  */
 export async function setup(project: TestProject) {
-  cluster = await startPgCluster();
+  const cluster = await startPgCluster();
+  clusters.push(cluster);
   const admin = postgres(cluster.url, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${TEMPLATE_DB}`);
   await admin.end();
@@ -25,7 +27,7 @@ export async function setup(project: TestProject) {
 }
 
 export function teardown() {
-  cluster?.stop();
+  for (const cluster of clusters.splice(0)) cluster.stop();
 }
 
 declare module 'vitest' {
