@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig, type Connect, type Plugin } from 'vite';
+import { doorPwa } from './pwa/door/door-pwa.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const pwaRoot = resolve(here, 'pwa');
@@ -9,10 +10,12 @@ const pwaRoot = resolve(here, 'pwa');
 /*
  * One HTML entry per app. Each app routes on the client under its own prefix; the server (and the
  * dev server, below) answers any path under the prefix with that app's index.html.
- * The public site (`pwa/index.html`) and the door app (`pwa/door/index.html`) join this list.
+ * First match wins, so the public site, which owns every other page path, comes last.
  */
 const apps: Record<string, { prefix: string; html: string }> = {
   admin: { prefix: '/admin/', html: 'admin/index.html' },
+  door: { prefix: '/door/', html: 'door/index.html' },
+  public: { prefix: '/', html: 'index.html' },
 };
 
 /** Where the API runs while developing: `npx vite` proxies `/api` there. */
@@ -22,6 +25,8 @@ const apiTarget = process.env.API_TARGET ?? 'http://localhost:8091';
 function historyFallback(): Plugin {
   const rewrite: Connect.NextHandleFunction = (req, _res, next) => {
     const path = (req.url ?? '').split('?')[0] ?? '';
+    // The API (proxied) and Vite's own modules (`/@vite/client`, `/@fs/...`) are not pages.
+    if (path.startsWith('/api/') || path.startsWith('/@') || path.startsWith('/__')) return next();
     for (const app of Object.values(apps)) {
       const underApp = path === app.prefix.slice(0, -1) || path.startsWith(app.prefix);
       // Paths with a dot are files (assets, source modules in dev); the rest are app routes.
@@ -46,7 +51,7 @@ export default defineConfig({
   // imported, hashed asset instead of a public/ copy.
   publicDir: false,
   // Svelte 5 compiles TypeScript itself: no preprocessing, so no svelte.config.js either.
-  plugins: [svelte({ configFile: false }), historyFallback()],
+  plugins: [svelte({ configFile: false }), historyFallback(), ...doorPwa(pwaRoot)],
   build: {
     outDir: resolve(here, 'dist/pwa'),
     emptyOutDir: true,

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, max, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, ilike, inArray, isNull, max, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { checkIns, devices, doorChanges, performances, reservations, reservationTokens, scanEvents, shows, users, venues } from '../db/schema.js';
 
@@ -100,3 +100,16 @@ export async function revokeDevice(db: Executor, id: string, at: Date) {
 
 export const scanEventsById = (db: Executor, ids: string[]) =>
   db.select().from(scanEvents).where(inArray(scanEvents.id, ids.length > 0 ? ids : ['']));
+
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+
+/** Confirmed guests of a performance whose name contains `q`, for admission by name. */
+export function guestsByName(db: Executor, performanceId: number, q: string, limit: number) {
+  return db
+    .select({ reservationId: reservations.id, name: reservations.name, partySize: reservations.partySize, checkedInAt: checkIns.checkedInAt })
+    .from(reservations)
+    .leftJoin(checkIns, eq(checkIns.reservationId, reservations.id))
+    .where(and(eq(reservations.performanceId, performanceId), eq(reservations.status, 'confirmed'), ilike(reservations.name, likePattern(q))))
+    .orderBy(asc(reservations.name))
+    .limit(limit);
+}

@@ -26,6 +26,14 @@ const syncSchema = z.strictObject({
     .max(5000),
 });
 const deviceSchema = z.strictObject({ name: z.string().trim().min(1).max(LIMITS.venueName) });
+const guestQuery = z.strictObject({
+  q: z
+    .string()
+    .trim()
+    .min(2)
+    .max(LIMITS.name)
+    .refine((q) => !q.includes('\u0000'), 'Contains a character that is not allowed.'),
+});
 const manifestQuery = z.strictObject({ since: z.coerce.number().int().min(0).max(2_147_483_647).optional() });
 
 const door = requireRole('door');
@@ -47,6 +55,10 @@ export const doorRoutes = new Hono<AppEnv>()
     c.header('Content-Type', 'application/json; charset=utf-8');
     // The signature covers these exact bytes: they are sent as they were signed.
     return c.body(manifest.body);
+  })
+  .get('/performances/:id/guests', door, async (c) => {
+    const { q } = parseWith(guestQuery, c.req.query());
+    return c.json(await c.var.services.door.guests(idParam(c), q));
   })
   .post('/devices', door, async (c) => {
     const { name } = await jsonBody(c, deviceSchema);

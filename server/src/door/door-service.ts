@@ -8,6 +8,7 @@ import type { Env } from '../env.js';
 import { notFound } from '../lib/errors.js';
 import {
   doorPerformances,
+  guestsByName,
   insertDevice,
   latestChangeSeq,
   listDevices,
@@ -104,6 +105,15 @@ export class DoorService {
     const body = JSON.stringify(document);
     const { kid, signature } = await this.keys.sign(new TextEncoder().encode(body));
     return { body, keyId: kid, signature, etag: `"m${performanceId}-${since ?? 'full'}-${seq}"` };
+  }
+
+  /**
+   * A guest without phone or code, looked up by name (online only). Only what the door needs:
+   * the device admits the reservation by its code hash, from its own manifest.
+   */
+  async guests(performanceId: number, q: string) {
+    const rows = await guestsByName(this.db, performanceId, q, 20);
+    return rows.map((r) => ({ reservation_id: r.reservationId, name: r.name, party_size: r.partySize, checked_in_at: r.checkedInAt?.toISOString() ?? null }));
   }
 
   async registerDevice(name: string, staff: SessionUser) {

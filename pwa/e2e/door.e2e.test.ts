@@ -1,0 +1,198 @@
+import { eq } from 'drizzle-orm';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../server/src/auth/passwords.js';
+import { DEMO_ADMIN } from '../../server/src/db/seed-demo.js';
+import { checkIns, devices, performances, scanEvents, shows, users, venues } from '../../server/src/db/schema.js';
+import { Cable, cameraBrowser, ticketVideo } from './door-harness.js';
+import { screenshot, startStack, type Stack } from './harness.js';
+
+/*
+ * The door app in Chromium with a fake camera filming real tickets (the QR PNG the server
+ * mails), on a network each device can lose for real (its service worker included):
+ * install, download and verify the guest list, scan offline, scan again, reload offline,
+ * sync, see the check-in in the admin; then two devices admitting one ticket offline.
+ */
+
+const DOOR_USER = { email: 'porta@azionelab.local', name: 'Giulia Porta', password: 'door-password-2026' };
+const PHONE = { width: 390, height: 780 };
+
+describe('door app in a browser', () => {
+  let stack: Stack;
+  const cables: Cable[] = [];
+  const browsers: Browser[] = [];
+  let performanceId = 0;
+  const tickets: { id: number; qr: string; token: string }[] = [];
+
+  const db = () => stack.runtime.services.database.db;
+
+  async function aTicket(name: string, partySize: number) {
+    const { bookings } = stack.runtime.services;
+    const pending = await bookings.create(performanceId, { name, email: `${partySize}-${name.split(' ')[0]!.toLowerCase()}@example.com`, phone: null, notes: null, party_size: partySize });
+    const confirmed = await bookings.confirm(pending.rawConfirmationToken);
+    return { id: confirmed.reservation.id, qr: confirmed.qrCodeImage, token: confirmed.rawCheckInToken };
+  }
+
+  /** A door phone: its own browser storage, its own network cable, the camera allowed. */
+  async function aDevice(browser: Browser, cable: Cable): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ baseURL: cable.origin, viewport: PHONE, locale: 'en-GB', permissions: ['camera'], hasTouch: true });
+    context.setDefaultTimeout(20_000);
+    return { context, page: await context.newPage() };
+  }
+
+  async function offline(context: BrowserContext, cable: Cable) {
+    cable.cut();
+    await context.setOffline(true);
+  }
+
+  async function online(context: BrowserContext, cable: Cable) {
+    cable.restore();
+    await context.setOffline(false);
+  }
+
+  /** Sign in, name the device, download the guest list: the scan screen is up, the camera on. */
+  async function setUp(page: Page, deviceName: string) {
+    await page.goto('/door/');
+    await page.getByRole('heading', { name: 'AzioneLab Door' }).waitFor();
+    await page.getByLabel('Email').fill(DOOR_USER.email);
+    await page.getByLabel('Password').fill(DOOR_USER.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Device name').fill(deviceName);
+    await page.getByRole('button', { name: 'Register this device' }).click();
+    await page.getByRole('heading', { name: 'Which performance?' }).waitFor();
+  }
+
+  /** The performance of this test among the demo programme's. */
+  const download = (page: Page) => page.getByRole('listitem').filter({ hasText: 'La locandiera' }).getByRole('button', { name: 'Download guest list' }).click();
+  const verdict = (page: Page, kind: string) => page.locator(`[data-testid="verdict"][data-kind="${kind}"]`);
+  const pending = (page: Page) => page.getByTestId('pending');
+
+  beforeAll(async () => {
+    for (let i = 0; i < 3; i += 1) cables.push(await Cable.reserve());
+    stack = await startStack({ TRUSTED_ORIGINS: cables.map((c) => c.origin).join(',') });
+    for (const cable of cables) await cable.connect(stack.baseUrl);
+
+    const [venue] = await db().insert(venues).values({ name: 'Sala Grande', capacity: 80 }).returning();
+    const [show] = await db().insert(shows).values({ title: 'La locandiera', slug: 'la-locandiera-door', published: true }).returning();
+    // Doors are open: the performance starts in an hour.
+    const [performance] = await db()
+      .insert(performances)
+      .values({ showId: show!.id, venueId: venue!.id, startsAt: new Date(Date.now() + 3_600_000) })
+      .returning();
+    performanceId = performance!.id;
+    await db().insert(users).values({ email: DOOR_USER.email, displayName: DOOR_USER.name, role: 'door', passwordHash: await hashPassword(DOOR_USER.password) });
+    tickets.push(await aTicket('Niccolò Rossi', 2), await aTicket('Anna Bianchi', 1), await aTicket('Marco Verdi', 3));
+  });
+
+  afterAll(async () => {
+    for (const browser of browsers) await browser.close();
+    for (const cable of cables) await cable.close();
+    await stack?.stop();
+  });
+
+  it('installs, refuses a tampered guest list, admits offline, says "already admitted", survives an offline reload and syncs', async () => {
+    const [ticket] = tickets;
+    const browser = await cameraBrowser(ticketVideo(ticket!.qr, { blankSeconds: 5, showSeconds: 1.5 }));
+    browsers.push(browser);
+    const cable = cables[0]!;
+    const { context, page } = await aDevice(browser, cable);
+
+    await page.goto('/door/');
+    await screenshot(page, 'door-sign-in');
+    // Installable: the manifest is linked and served with its own scope, and the worker takes control.
+    const manifest = await (await page.request.get('/door/manifest.webmanifest')).json();
+    expect(manifest).toMatchObject({ scope: '/door/', start_url: '/door/', display: 'standalone' });
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+
+    await setUp(page, 'Door 1');
+    await screenshot(page, 'door-performances');
+
+    // A guest list altered on the way fails the signature check and is not used.
+    await context.route('**/api/door/performances/*/manifest*', async (route) => {
+      const response = await route.fetch();
+      const headers = { ...response.headers() };
+      delete headers['content-encoding'];
+      delete headers['content-length'];
+      await route.fulfill({ response, headers, body: (await response.text()).replace('"n":1', '"n":9') });
+    });
+    await download(page);
+    await page.getByTestId('manifest-error').getByText('failed the signature check').waitFor();
+    expect(await db().select().from(checkIns)).toHaveLength(0);
+    await context.unroute('**/api/door/performances/*/manifest*');
+
+    await download(page);
+    await page.getByRole('heading', { level: 1, name: 'La locandiera' }).waitFor();
+    // The camera is on; the ticket shows up after five blank seconds: time to lose the network.
+    await offline(context, cable);
+    await page.getByTestId('connection').getByText('Offline').waitFor();
+    expect(await page.getByTestId('counters').innerText()).toMatch(/0\s*\/\s*3[\s\S]*0\s*\/\s*6/);
+
+    await verdict(page, 'admit').waitFor();
+    expect(await page.getByTestId('party-size').innerText()).toBe('2');
+    await page.getByText('Niccolò Rossi').waitFor();
+    const latency = Number(/in (\d+) ms/.exec(await verdict(page, 'admit').innerText())?.[1]);
+    expect(latency).toBeGreaterThan(0);
+    expect(latency).toBeLessThan(100);
+    await screenshot(page, 'door-verdict-admit');
+    await pending(page).getByText('1 scan to send').waitFor();
+
+    // The same ticket again (the video loops): amber, with when and by whom.
+    await verdict(page, 'already_admitted').waitFor({ timeout: 30_000 });
+    expect(await verdict(page, 'already_admitted').innerText()).toContain('Giulia Porta · Door 1');
+    await screenshot(page, 'door-verdict-already');
+
+    // A reload with no network: the worker serves the app, IndexedDB still has the list and the queue.
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'La locandiera' }).waitFor();
+    await pending(page).getByText('1 scan to send').waitFor();
+    expect(await page.getByTestId('admitted-reservations').innerText()).toBe('1');
+    expect(await db().select().from(checkIns)).toHaveLength(0);
+    await screenshot(page, 'door-offline-queue');
+
+    await online(context, cable);
+    await pending(page).getByText('All scans sent').waitFor();
+    const [checkIn] = await db().select({ method: checkIns.method, device: devices.name }).from(checkIns).innerJoin(devices, eq(devices.id, checkIns.deviceId)).where(eq(checkIns.reservationId, ticket!.id));
+    expect(checkIn).toEqual({ method: 'offline', device: 'Door 1' });
+
+    // The admin sees the check-in.
+    const admin = await stack.newContext();
+    await admin.request.post('/api/auth/login', { data: { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password }, headers: { Origin: stack.baseUrl } });
+    const adminPage = await admin.newPage();
+    await adminPage.goto(`/admin/reservations/${ticket!.id}`);
+    await adminPage.getByText('offline scan, synchronised later').waitFor();
+    await admin.close();
+    await context.close();
+  });
+
+  it('two devices admitting one ticket offline: after sync both show the conflict', async () => {
+    const ticket = tickets[1]!;
+    const browser = await cameraBrowser(ticketVideo(ticket.qr, { blankSeconds: 10, showSeconds: 1.5 }));
+    browsers.push(browser);
+    const doors = [await aDevice(browser, cables[1]!), await aDevice(browser, cables[2]!)];
+    for (const [i, door] of doors.entries()) {
+      await setUp(door.page, `Door ${i + 2}`);
+      await download(door.page);
+      await door.page.getByRole('heading', { level: 1, name: 'La locandiera' }).waitFor();
+      await offline(door.context, cables[i + 1]!);
+    }
+    for (const door of doors) await verdict(door.page, 'admit').waitFor({ timeout: 30_000 });
+    for (const door of doors) await pending(door.page).getByText('1 scan to send').waitFor();
+
+    for (const [i, door] of doors.entries()) await online(door.context, cables[i + 1]!);
+    for (const door of doors) await pending(door.page).getByText('All scans sent').waitFor();
+
+    // One scan admitted the guest, the other is a duplicate; the server tells both devices.
+    const events = await db().select().from(scanEvents).where(eq(scanEvents.reservationId, ticket.id));
+    expect(events.map((e) => e.result).sort()).toEqual(['accepted', 'duplicate']);
+    for (const door of doors) {
+      await door.page.getByRole('button', { name: /^Door \d$/ }).click();
+      const dialog = door.page.getByRole('dialog');
+      await dialog.getByRole('button', { name: 'Sync now' }).click();
+      await dialog.getByTestId('conflicts').getByText(`Reservation #${ticket.id}`).waitFor();
+    }
+    await doors[1]!.page.getByTestId('conflict-badge').getByText('1 conflict').waitFor();
+    await screenshot(doors[1]!.page, 'door-conflict');
+    for (const door of doors) await door.context.close();
+  });
+
+});

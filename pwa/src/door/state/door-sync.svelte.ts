@@ -1,0 +1,179 @@
+import { ApiError, api } from '../../lib/api';
+import { doorDb, type RejectedScan } from '../data/door-db';
+import { eraseExpiredManifests } from '../data/manifest-store';
+import { pendingCount } from '../data/outbox-store';
+import type { SyncConflict, SyncResponse } from '../door-types';
+import { refreshManifest } from '../sync/manifest-refresh';
+import { better, estimateFromDateHeader, type ClockEstimate } from '../sync/server-clock';
+import { SigningKeys } from '../sync/signing-keys';
+import { syncOutbox } from '../sync/outbox-sync';
+import { connection } from './connection.svelte';
+import { session } from './door-session.svelte';
+
+/*
+ * The background work of the door: every ~20 s while online (and at once on start, on the
+ * browser's `online` event and after each scan) the outbox is sent and the manifest of the
+ * performance being scanned is brought up to date. A failure waits longer each time (backoff
+ * up to a minute) and never loses a scan: they stay in the outbox.
+ */
+
+export const SYNC_INTERVAL_MS = 20_000;
+const MAX_BACKOFF_MS = 60_000;
+
+export const signingKeys = new SigningKeys(doorDb);
+
+class DoorSync {
+  pending = $state(0);
+  lastSyncAt = $state<string | null>(null);
+  syncing = $state(false);
+  /** The last pass failed (offline, server down); the next one is already planned. */
+  failing = $state(false);
+  conflicts = $state<SyncConflict[]>([]);
+  rejected = $state<RejectedScan[]>([]);
+  clock = $state<ClockEstimate | undefined>(undefined);
+  /** The performance whose manifest is kept fresh. */
+  performanceId = $state<number | null>(null);
+  /** Bumped whenever the stored manifest or the outbox changed: counters re-read then. */
+  revision = $state(0);
+
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #failures = 0;
+  #running: Promise<void> | undefined;
+  #again = false;
+  #started = false;
+
+  get clockOffsetMs(): number {
+    return this.clock?.offsetMs ?? 0;
+  }
+
+  async start(): Promise<void> {
+    await this.load();
+    if (this.#started) return this.kick();
+    this.#started = true;
+    window.addEventListener('online', () => this.kick());
+    // A phone woken from its pocket syncs at once rather than at the next tick.
+    document.addEventListener('visibilitychange', () => {
+      if (!document.hidden) this.kick();
+    });
+    this.kick();
+  }
+
+  /** Reads what IndexedDB holds (after a reload, offline too). */
+  async load(): Promise<void> {
+    const [pending, last, conflicts, rejected, clock] = await Promise.all([
+      pendingCount(doorDb),
+      doorDb.getMeta('last_sync_at'),
+      doorDb.getMeta('conflicts'),
+      doorDb.getMeta('rejected'),
+      doorDb.getMeta('clock'),
+    ]);
+    this.pending = pending;
+    this.lastSyncAt = last ?? null;
+    this.conflicts = conflicts ?? [];
+    this.rejected = rejected ?? [];
+    this.clock = clock;
+  }
+
+  /** Something changed locally (a scan was queued): count it, and sync soon. */
+  kick(): void {
+    void pendingCount(doorDb).then((n) => (this.pending = n));
+    this.revision += 1;
+    this.#schedule(0);
+  }
+
+  /** Runs a pass now, or one more right after the pass running; resolves when done. */
+  runNow(): Promise<void> {
+    if (this.#running) {
+      this.#again = true;
+      return this.#running;
+    }
+    this.#running = (async () => {
+      do {
+        this.#again = false;
+        await this.#pass();
+      } while (this.#again);
+    })().finally(() => (this.#running = undefined));
+    return this.#running;
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Used by the sign-out and revocation paths: the screen forgets what IndexedDB forgot. */
+  reset(): void {
+    this.stop();
+    Object.assign(this, { pending: 0, lastSyncAt: null, conflicts: [], rejected: [], performanceId: null, failing: false });
+    this.revision += 1;
+  }
+
+  noteClock(estimate: ClockEstimate | undefined): void {
+    const next = better(this.clock, estimate);
+    if (next && next !== this.clock) {
+      this.clock = next;
+      void doorDb.setMeta('clock', next);
+    }
+  }
+
+  #schedule(delayMs: number): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.runNow(), delayMs);
+  }
+
+  async #pass(): Promise<void> {
+    if (session.status !== 'ready') return;
+    this.syncing = true;
+    try {
+      const expired = await eraseExpiredManifests(doorDb, new Date(Date.now() + this.clockOffsetMs));
+      if (this.performanceId !== null && expired.includes(this.performanceId)) this.performanceId = null;
+      await this.#send();
+      if (this.performanceId !== null) {
+        const sentAt = Date.now();
+        const result = await refreshManifest(doorDb, signingKeys, this.performanceId);
+        if (result.serverDate) this.noteClock(estimateFromDateHeader(result.serverDate, sentAt, Date.now()));
+      }
+      connection.report('ok');
+      this.#failures = 0;
+      this.failing = false;
+    } catch (error) {
+      connection.report(error);
+      if (error instanceof ApiError && error.code === 'device_revoked') {
+        await session.deviceRevoked();
+        this.reset();
+        return;
+      }
+      this.#failures += 1;
+      this.failing = true;
+    } finally {
+      this.syncing = false;
+      this.pending = await pendingCount(doorDb);
+      this.revision += 1;
+    }
+    this.#schedule(this.#failures === 0 ? SYNC_INTERVAL_MS : backoff(this.#failures));
+  }
+
+  async #send(): Promise<void> {
+    const device = session.device;
+    if (!device) return;
+    try {
+      const report = await syncOutbox(doorDb, device.id, (body) => api.post<SyncResponse>('/api/door/sync', body));
+      this.lastSyncAt = report.serverTime;
+      this.conflicts = report.conflicts;
+      if (report.rejected.length > 0) this.rejected = (await doorDb.getMeta('rejected')) ?? [];
+      this.noteClock(report.clock);
+    } catch (error) {
+      // An unknown device (its row was deleted): register again; the scans wait for it.
+      if (error instanceof ApiError && error.status === 404) await session.forgetDevice();
+      else throw error;
+    }
+  }
+}
+
+/** 2 s, 4 s, 8 s … up to a minute, with some jitter so that many doors do not retry in step. */
+export function backoff(failures: number): number {
+  const base = Math.min(MAX_BACKOFF_MS, 1_000 * 2 ** Math.min(failures, 6));
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+export const doorSync = new DoorSync();

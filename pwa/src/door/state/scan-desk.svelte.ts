@@ -1,0 +1,186 @@
+import { api } from '../../lib/api';
+import { checkIn, type CheckInServices, type ScanVerdict } from '../check-in/door-check-in';
+import { confirmOnline } from '../check-in/online-confirm';
+import type { TicketInput } from '../check-in/ticket-input';
+import { doorDb, type StoredManifest } from '../data/door-db';
+import { admissionCounts, ManifestRefused, type AdmissionCounts } from '../data/manifest-store';
+import type { DoorPerformance } from '../door-types';
+import { signal } from '../scanner/feedback';
+import { DEFAULT_DECODER, isDecoderName, type DecoderName } from '../scanner/qr-decoder';
+import type { DownloadProgress } from '../sync/manifest-download';
+import { ManifestRejected } from '../sync/manifest-download';
+import { refreshManifest } from '../sync/manifest-refresh';
+import { connection } from './connection.svelte';
+import { doorSync, signingKeys } from './door-sync.svelte';
+import { session } from './door-session.svelte';
+
+/*
+ * The performance being scanned and what the door shows for it: the manifest on the device,
+ * its download, the counters and the verdict of the latest scan.
+ */
+
+const EMPTY_COUNTS: AdmissionCounts = { reservations: 0, seats: 0, admittedReservations: 0, admittedSeats: 0 };
+
+export interface ShownVerdict extends ScanVerdict {
+  /** Increments with every scan: the same verdict twice is still a new screen. */
+  seq: number;
+}
+
+class ScanDesk {
+  /** Today's performances from the server (online), or null before the first answer. */
+  performances = $state<DoorPerformance[] | null>(null);
+  performancesError = $state<unknown>(null);
+  /** Manifests on this device, usable offline. */
+  stored = $state<StoredManifest[]>([]);
+  manifest = $state<StoredManifest | null>(null);
+  counts = $state<AdmissionCounts>(EMPTY_COUNTS);
+  download = $state<(DownloadProgress & { performanceId: number }) | null>(null);
+  /** Why the last download was refused: a code (`manifest_bad_signature`…) or an ApiError. */
+  downloadError = $state<unknown>(null);
+  verdict = $state<ShownVerdict | null>(null);
+  sound = $state(true);
+  /** The QR decoder in use; the benchmark's winner unless staff chose otherwise. */
+  decoder = $state<DecoderName>(DEFAULT_DECODER);
+
+  #seq = 0;
+
+  async load(): Promise<void> {
+    const decoder = await doorDb.getMeta('decoder');
+    if (isDecoderName(decoder)) this.decoder = decoder;
+    this.stored = await doorDb.manifests.toArray();
+    const current = await doorDb.getMeta('current_performance');
+    const manifest = this.stored.find((m) => m.performance_id === current) ?? null;
+    this.#use(manifest);
+    await this.refreshCounts();
+  }
+
+  async loadPerformances(): Promise<void> {
+    try {
+      this.performances = await api.get<DoorPerformance[]>('/api/door/performances');
+      this.performancesError = null;
+      connection.report('ok');
+    } catch (error) {
+      connection.report(error);
+      this.performancesError = error;
+    }
+  }
+
+  /** Downloads, checks and stores a performance's manifest, then scans for it. */
+  async choose(performanceId: number): Promise<boolean> {
+    this.downloadError = null;
+    this.download = { performanceId, received: 0, total: null };
+    try {
+      await refreshManifest(doorDb, signingKeys, performanceId, {
+        full: true,
+        onProgress: (progress) => (this.download = { performanceId, ...progress }),
+      });
+      connection.report('ok');
+    } catch (error) {
+      connection.report(error);
+      this.downloadError = error instanceof ManifestRejected || error instanceof ManifestRefused ? error.code : error;
+      return false;
+    } finally {
+      this.download = null;
+    }
+    this.stored = await doorDb.manifests.toArray();
+    return this.resume(performanceId);
+  }
+
+  /** Scans for a performance whose manifest is already on the device (offline too). */
+  async resume(performanceId: number): Promise<boolean> {
+    const manifest = (await doorDb.manifests.get(performanceId)) ?? null;
+    if (!manifest) return false;
+    await doorDb.setMeta('current_performance', performanceId);
+    this.#use(manifest);
+    await this.refreshCounts();
+    doorSync.kick();
+    return true;
+  }
+
+  async leave(): Promise<void> {
+    await doorDb.deleteMeta('current_performance');
+    this.#use(null);
+    this.stored = await doorDb.manifests.toArray();
+  }
+
+  async refreshCounts(): Promise<void> {
+    const manifest = this.manifest;
+    if (!manifest) {
+      this.counts = EMPTY_COUNTS;
+      return;
+    }
+    const [counts, fresh] = await Promise.all([admissionCounts(doorDb, manifest.performance_id), doorDb.manifests.get(manifest.performance_id)]);
+    this.counts = counts;
+    // Erased (expired, signed out) under our feet: back to the list.
+    if (!fresh) this.#use(null);
+    else this.manifest = fresh;
+  }
+
+  /** A scanned or typed ticket: the verdict on screen at once, the server's if it answers in time. */
+  async present(ticket: TicketInput, startedAt = performance.now()): Promise<void> {
+    const manifest = this.manifest;
+    if (!manifest || !session.device) return;
+    const result = await checkIn(
+      ticket,
+      {
+        db: doorDb,
+        scanning: manifest,
+        device: session.device,
+        staffName: session.user?.display_name || session.user?.email || null,
+        clockOffsetMs: doorSync.clockOffsetMs,
+        online: connection.online,
+      },
+      this.#services,
+      startedAt,
+    );
+    const seq = this.#show(result.verdict);
+    void this.refreshCounts();
+    const fromServer = await result.serverVerdict;
+    // Only if staff have not moved on to the next guest meanwhile.
+    if (fromServer && this.verdict?.seq === seq && (fromServer.kind !== result.verdict.kind || fromServer.guestName !== result.verdict.guestName)) {
+      this.#show(fromServer, seq);
+    }
+    void this.refreshCounts();
+  }
+
+  async setDecoder(name: DecoderName): Promise<void> {
+    this.decoder = name;
+    await doorDb.setMeta('decoder', name);
+  }
+
+  dismiss(): void {
+    this.verdict = null;
+  }
+
+  reset(): void {
+    Object.assign(this, { stored: [], manifest: null, counts: EMPTY_COUNTS, verdict: null, download: null, downloadError: null });
+  }
+
+  #show(verdict: ScanVerdict, seq = ++this.#seq): number {
+    const changed = this.verdict?.seq !== seq || this.verdict.tone !== verdict.tone;
+    this.verdict = { ...verdict, seq };
+    if (changed) signal(verdict.tone, { sound: this.sound });
+    return seq;
+  }
+
+  #use(manifest: StoredManifest | null): void {
+    this.manifest = manifest;
+    doorSync.performanceId = manifest?.performance_id ?? null;
+    if (!manifest) this.verdict = null;
+  }
+
+  readonly #services: CheckInServices = {
+    confirm: async (token, abort) => {
+      const answer = await confirmOnline(token, abort);
+      // "No answer" may be slowness or a throttle: only the fetches of the sync judge reachability.
+      if (answer.kind !== 'no_answer') connection.report('ok');
+      return answer;
+    },
+    refreshManifest: async (performanceId, abort) => {
+      await refreshManifest(doorDb, signingKeys, performanceId, { signal: abort });
+    },
+    queued: () => doorSync.kick(),
+  };
+}
+
+export const scanDesk = new ScanDesk();
