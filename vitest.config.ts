@@ -5,6 +5,8 @@ const browserTests = ['pwa/e2e/**/*.e2e.test.ts'];
 // The reliability suite kills and restarts server processes: its own project, PostgreSQL only.
 const reliabilityTests = ['server/src/reliability/**/*.reliability.test.ts'];
 const exclude = [...configDefaults.exclude, ...reliabilityTests];
+// Inline projects do not inherit the root `test` options: each one states its timeouts.
+const timeouts = { testTimeout: 30_000, hookTimeout: 60_000 };
 
 /*
  * Two projects run the same test files: on PGlite in memory, and on a throwaway PostgreSQL
@@ -12,14 +14,12 @@ const exclude = [...configDefaults.exclude, ...reliabilityTests];
  */
 export default defineConfig({
   test: {
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
     projects: [
       {
-        test: { name: 'pglite', include, exclude, provide: { pgClusterUrl: '' } },
+        test: { name: 'pglite', include, exclude, ...timeouts, provide: { pgClusterUrl: '' } },
       },
       {
-        test: { name: 'postgres', include, exclude, globalSetup: ['server/src/test/pg-global-setup.ts'] },
+        test: { name: 'postgres', include, exclude, ...timeouts, globalSetup: ['server/src/test/pg-global-setup.ts'] },
       },
       {
         // Real Chromium against the real server with the built web apps (npm test builds first).

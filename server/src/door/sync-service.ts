@@ -78,6 +78,10 @@ export class SyncService {
   }
 
   private async process(tx: Tx, deviceId: string, staff: SessionUser, events: ScanEventInput[]): Promise<ScanOutcome[]> {
+    // One device's batches run one after the other: a batch sent twice at once (a retry racing
+    // the original) waits here, then finds its events stored and gets their answers, instead of
+    // failing on the event ids with a 409 (found by the reliability suite).
+    await tx.select({ id: devices.id }).from(devices).where(eq(devices.id, deviceId)).for('update');
     const known = await scanEventsById(tx, events.map((e) => e.id));
     const outcomes: ScanOutcome[] = await Promise.all(known.map((row) => this.storedOutcome(tx, row)));
     const knownIds = new Set(known.map((k) => k.id));
@@ -152,9 +156,13 @@ export class SyncService {
             .update(checkIns)
             .set({ checkedInAt: correctedAt, staffUserId: staff.id, method: 'offline', deviceId, eventId: event.id })
             .where(eq(checkIns.reservationId, ticket.reservationId));
-          if (existing.eventId) {
-            await tx.update(scanEvents).set({ result: 'duplicate', winningEventId: event.id }).where(eq(scanEvents.id, existing.eventId));
-          }
+          // The scan that had won, and every scan that had lost to it, now lose to this one:
+          // a conflict always names the scan that is the check-in (found by the reliability suite).
+          const lostBefore = or(eq(scanEvents.result, 'duplicate'), existing.eventId ? eq(scanEvents.id, existing.eventId) : undefined);
+          await tx
+            .update(scanEvents)
+            .set({ result: 'duplicate', winningEventId: event.id })
+            .where(and(eq(scanEvents.reservationId, ticket.reservationId), lostBefore));
           current.set(ticket.reservationId, { ...existing, checkedInAt: correctedAt, staffUserId: staff.id, method: 'offline', deviceId, eventId: event.id });
           await recordDoorChange(tx, ticket.performanceId, ticket.reservationId);
           result = 'accepted';
