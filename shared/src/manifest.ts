@@ -137,3 +137,23 @@ export async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
+
+/** What a device holds about a performance's manifest, enough to order the next one. */
+export interface ManifestPosition {
+  seq: number;
+  generated_at: string;
+}
+
+/**
+ * True when a correctly signed manifest (full or delta) is older than the one the device
+ * holds: a replay, or a stale copy from a cache. Applying it would bring back tickets cancelled
+ * since, so it is refused. `seq` (the server's change cursor, from the database) decides; the
+ * clock time only breaks a tie, because two server instances may disagree on the time by a
+ * little while the cursor they read is the same. An unreadable time is refused as well.
+ */
+export function isReplay(held: ManifestPosition, incoming: ManifestPosition): boolean {
+  const incomingAt = Date.parse(incoming.generated_at);
+  if (!Number.isInteger(incoming.seq) || Number.isNaN(incomingAt)) return true;
+  if (incoming.seq !== held.seq) return incoming.seq < held.seq;
+  return incomingAt < Date.parse(held.generated_at);
+}
