@@ -23,6 +23,8 @@ describe('door app in a browser', () => {
   const browsers: Browser[] = [];
   let performanceId = 0;
   const tickets: { id: number; qr: string; token: string }[] = [];
+  /** The two devices of the conflict, still open for the admin's test. */
+  const conflictDoors: { context: BrowserContext; page: Page }[] = [];
 
   const db = () => stack.runtime.services.database.db;
 
@@ -192,7 +194,51 @@ describe('door app in a browser', () => {
     }
     await doors[1]!.page.getByTestId('conflict-badge').getByText('1 conflict').waitFor();
     await screenshot(doors[1]!.page, 'door-conflict');
-    for (const door of doors) await door.context.close();
+    await doors[1]!.page.keyboard.press('Escape');
+    conflictDoors.push(...doors);
+  });
+
+  it('shows devices and conflicts to the admin; a revoked device erases itself at its next sync', async () => {
+    const ticket = tickets[1]!;
+    const admin = await stack.newContext();
+    await admin.request.post('/api/auth/login', { data: { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password }, headers: { Origin: stack.baseUrl } });
+    const page = await admin.newPage();
+    await page.goto(`/admin/performances/${performanceId}/door-list`);
+    const conflicts = page.getByRole('region', { name: 'Door conflicts' });
+    await conflicts.getByRole('link', { name: `#${ticket.id}` }).waitFor();
+    expect(await conflicts.locator('tbody tr').count()).toBe(1);
+    await screenshot(page, 'door-admin-conflicts');
+
+    await page.goto('/admin/users');
+    await page.getByRole('link', { name: 'Door devices' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Door devices' }).waitFor();
+    for (const name of ['Door 1', 'Door 2', 'Door 3']) await page.getByRole('cell', { name, exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Revoke Door 3' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+    await page.getByText('Door 3 revoked.').waitFor();
+    await screenshot(page, 'door-admin-devices');
+    await admin.close();
+
+    const door3 = conflictDoors[1]!.page;
+    await door3.getByRole('button', { name: 'Door 3' }).click();
+    await door3.getByRole('dialog').getByRole('button', { name: 'Sync now' }).click();
+    await door3.getByText('An administrator removed this device').waitFor();
+    // Nothing of the guests or the device stays in IndexedDB.
+    const left = await door3.evaluate(
+      () =>
+        new Promise<number[]>((resolve, reject) => {
+          const open = indexedDB.open('azionelab-door');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const tx = open.result.transaction(['entries', 'manifests', 'outbox', 'meta']);
+            const counts = ['entries', 'manifests', 'outbox', 'meta'].map((name) => tx.objectStore(name).count());
+            tx.oncomplete = () => resolve(counts.map((request) => request.result));
+          };
+        }),
+    );
+    expect(left).toEqual([0, 0, 0, 0]);
+    const [revoked] = await db().select().from(devices).where(eq(devices.name, 'Door 3'));
+    expect(revoked!.revokedAt).not.toBeNull();
   });
 
 });

@@ -134,3 +134,22 @@ export interface AuditEntry {
   entity_id: number | string | null;
   summary: string;
 }
+
+/** A registered door phone, from `GET /api/door/devices`. */
+export interface DoorDevice {
+  id: string;
+  name: string;
+  registered_by: string | null;
+  created_at: string;
+  last_seen_at: string | null;
+  revoked_at: string | null;
+}
+
+/** A duplicate scan, from `GET /api/door/performances/:id/conflicts`. */
+export interface DoorConflict {
+  event_id: string;
+  reservation_id: number | null;
+  scanned_at: string;
+  device: string;
+  winner: { event_id: string; at: string; device: string | null } | null;
+}

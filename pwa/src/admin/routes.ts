@@ -3,6 +3,7 @@ import type { MessageKey } from '../lib/i18n';
 import type { Params } from '../lib/router.svelte';
 import AuditPage from './pages/audit-page.svelte';
 import DashboardPage from './pages/dashboard-page.svelte';
+import DoorDevicesPage from './pages/door-devices-page.svelte';
 import DoorListPage from './pages/door-list-page.svelte';
 import PerformancesPage from './pages/performances-page.svelte';
 import ReservationPage from './pages/reservation-page.svelte';
@@ -35,5 +36,7 @@ export const routes: readonly AdminRoute[] = [
   { path: '/shows', page: ShowsPage, title: 'admin.nav.shows', needs: 'programme.write', nav: true },
   { path: '/venues', page: VenuesPage, title: 'admin.nav.venues', needs: 'programme.write', nav: true },
   { path: '/users', page: UsersPage, title: 'admin.nav.users', needs: 'users', nav: true },
+  // Reached from the Users page: door phones are registered under staff accounts.
+  { path: '/door-devices', page: DoorDevicesPage, title: 'door.admin.devices.title', needs: 'users' },
   { path: '/audit', page: AuditPage, title: 'admin.nav.audit', needs: 'audit', nav: true },
 ];

@@ -3,7 +3,7 @@ import { inject, onTestFailed } from 'vitest';
 import { databaseUrl } from '../../../scripts/pg-cluster.js';
 import { hashPassword } from '../auth/passwords.js';
 import { openDatabase, type Database } from '../db/client.js';
-import { users, type UserRole } from '../db/schema.js';
+import { mailOutbox, users, type UserRole } from '../db/schema.js';
 import { TEMPLATE_DB } from '../test/pg-global-setup.js';
 
 /*
@@ -147,3 +147,13 @@ export async function staffLogin(database: Database, base: string, role: UserRol
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until every outbox row is sent (or failed for good); returns the rows. */
+export async function drainedOutbox(database: Database, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await database.db.select().from(mailOutbox);
+    if (rows.every((row) => row.status !== 'pending') || Date.now() > deadline) return rows;
+    await sleep(200);
+  }
+}
