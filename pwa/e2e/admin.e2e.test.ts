@@ -1,13 +1,10 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ADMIN } from '../../server/src/db/seed-demo.js';
 import { auditLog, mailOutbox, performances, reservations, shows, users, venues } from '../../server/src/db/schema.js';
 import { zonedDateTime } from '../../server/src/lib/dates.js';
-import { WEB_ROOT } from '../../server/src/web/static-routes.js';
 import { linkIn, screenshot, startStack, type Stack } from './harness.js';
 
 /*
@@ -250,18 +247,9 @@ describe('staff admin in a browser', () => {
 
     // The guest: another person, in another browser.
     const guest = await (await newContext({ width: 390, height: 844, locale: 'it-IT' })).newPage();
-    if (existsSync(path.join(WEB_ROOT, 'index.html'))) {
-      // The public confirmation page posts the token from the fragment and shows the ticket.
-      await guest.goto(link);
-      await shown(guest.getByTestId('ticket'));
-    } else {
-      // TEMPORARY, until the public site is built into dist/pwa: confirm as its page would.
-      console.warn('admin.e2e: dist/pwa/index.html missing, confirming through POST /api/reservations/confirm');
-      const token = new URL(link).hash.replace(/^#token=/, '');
-      const response = await guest.request.post('/api/reservations/confirm', { data: { token } });
-      expect(response.status()).toBe(200);
-      expect(await response.json()).toMatchObject({ reservation_id: ids.reservation, status: 'confirmed', party_size: GUEST.seats });
-    }
+    // The public confirmation page posts the token from the fragment and shows the ticket.
+    await guest.goto(link);
+    await shown(guest.getByTestId('ticket'));
     await guest.context().close();
 
     const [confirmed] = await db().select().from(reservations).where(eq(reservations.id, ids.reservation));

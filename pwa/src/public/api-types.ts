@@ -1,0 +1,60 @@
+/*
+ * The public API's answers, as docs/api.md and server/src/bookings/booking-routes.ts define them.
+ * Kept as plain types: the public bundle imports nothing from zod.
+ */
+
+/** A performance on the programme (`performanceJson` on the server). */
+export interface PublicPerformance {
+  id: number;
+  show_id: number;
+  venue: { id: number; name: string };
+  starts_at: string;
+  available_seats: number;
+  /** The booking flag, and false once the performance has started. */
+  booking_open: boolean;
+  sold_out: boolean;
+  few_seats_left: boolean;
+}
+
+/** GET /api/shows (a list of these) and GET /api/shows/:slug. */
+export interface PublicShow {
+  id: number;
+  title: string;
+  slug: string;
+  description: string;
+  performances: PublicPerformance[];
+}
+
+/** 201 of POST /api/performances/:id/reservations. */
+export interface ReservationCreated {
+  reservation_id: number;
+  status: 'pending';
+  party_size: number;
+}
+
+/** 200 of POST /api/reservations/confirm. */
+export interface ReservationConfirmed {
+  reservation_id: number;
+  status: 'confirmed';
+  party_size: number;
+  available_seats: number;
+  /** The check-in URL the QR code holds; its `token` is the new check-in token. */
+  qr_code_url: string;
+  qr_code_image: string;
+}
+
+/** 200 of GET /api/reservations/qr-code: the ticket again, never the guest's name or email. */
+export interface Ticket {
+  reservation_id: number;
+  qr_code_url: string;
+  qr_code_image: string;
+  printable: boolean;
+  party_size: number;
+  performance: { id: number; show_title: string; venue_name: string; starts_at: string };
+}
+
+/** 200 of POST /api/reservations/cancel. */
+export interface ReservationCancelled {
+  reservation_id: number;
+  status: 'cancelled';
+}

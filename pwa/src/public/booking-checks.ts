@@ -1,0 +1,90 @@
+import type { MessageKey } from '../lib/i18n/dictionaries/en';
+
+/*
+ * The rules of `reservationCreateSchema` (shared/src/contracts.ts), written out by hand: the
+ * public bundle leaves zod out to stay small on a cheap phone. booking-checks.test.ts runs the
+ * same inputs through both and fails when they disagree, so a change to the contract cannot
+ * slip by. The server still validates everything; these checks only spare a round trip and
+ * speak the user's language.
+ */
+
+/** The limits of `LIMITS` in the contract, for the fields of a reservation. */
+export const BOOKING_LIMITS = { name: 120, email: 254, phone: 32, notes: 1000 } as const;
+
+/**
+ * The server's `MAX_PARTY_SIZE` default. The API does not publish the setting: if the theatre
+ * lowers it, the server's field error is shown instead.
+ */
+export const MAX_PARTY_SIZE = 10;
+
+/** zod 4's `z.email()` pattern (`regexes.email`), so both sides accept the same addresses. */
+const EMAIL = /^(?:[A-Za-z0-9_'+-]+\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
+const PHONE = /^[+0-9 ().-]*$/;
+
+export interface BookingInput {
+  name: string;
+  email: string;
+  phone: string;
+  notes: string;
+  party_size: number | null;
+}
+
+/** The body the API expects, normalised as the contract's transforms would. */
+export interface BookingBody {
+  name: string;
+  email: string;
+  phone: string | null;
+  notes: string | null;
+  party_size: number;
+}
+
+/** What is wrong with one field: a dictionary key and its parameters (words come later, in the component). */
+export interface Problem {
+  key: MessageKey;
+  params?: Record<string, number>;
+}
+
+export type BookingField = keyof BookingInput;
+
+function textProblem(value: string, max: number, required: boolean): Problem | undefined {
+  if (value.length > max) return { key: 'validation.too_long', params: { max } };
+  if (value.includes('\u0000')) return { key: 'validation.bad_character' };
+  if (required && value.length === 0) return { key: 'validation.required' };
+  return undefined;
+}
+
+/** The first problem of each invalid field; an empty object when the booking can be sent. */
+export function bookingProblems(input: BookingInput): Partial<Record<BookingField, Problem>> {
+  const problems: Partial<Record<BookingField, Problem>> = {};
+  const name = textProblem(input.name.trim(), BOOKING_LIMITS.name, true);
+  if (name) problems.name = name;
+
+  const email = input.email.trim();
+  if (email.length > BOOKING_LIMITS.email) problems.email = { key: 'validation.too_long', params: { max: BOOKING_LIMITS.email } };
+  else if (email.length === 0) problems.email = { key: 'validation.required' };
+  else if (!EMAIL.test(email)) problems.email = { key: 'validation.email' };
+
+  const phone = input.phone.trim();
+  if (phone.length > BOOKING_LIMITS.phone) problems.phone = { key: 'validation.too_long', params: { max: BOOKING_LIMITS.phone } };
+  else if (!PHONE.test(phone)) problems.phone = { key: 'validation.phone' };
+
+  const notes = textProblem(input.notes.trim(), BOOKING_LIMITS.notes, false);
+  if (notes) problems.notes = notes;
+
+  const seats = input.party_size;
+  if (seats === null || !Number.isInteger(seats)) problems.party_size = { key: 'validation.whole_number' };
+  else if (seats < 1) problems.party_size = { key: 'validation.min', params: { min: 1 } };
+  else if (seats > MAX_PARTY_SIZE) problems.party_size = { key: 'validation.party_too_large', params: { max: MAX_PARTY_SIZE } };
+  return problems;
+}
+
+/** Trimmed, the email in lower case, empty optional fields as null: what the server stores. */
+export function bookingBody(input: BookingInput): BookingBody {
+  return {
+    name: input.name.trim(),
+    email: input.email.trim().toLowerCase(),
+    phone: input.phone.trim() || null,
+    notes: input.notes.trim() || null,
+    party_size: input.party_size ?? 0,
+  };
+}
