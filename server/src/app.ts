@@ -9,6 +9,7 @@ import { reservationsRoutes } from './reservations/reservations-routes.js';
 import { usersRoutes } from './users/users-routes.js';
 import { staticRoutes } from './web/static-routes.js';
 import { doorRoutes } from './door/door-routes.js';
+import { waitlistAdminRoutes, waitlistRoutes } from './waitlist/waitlist-routes.js';
 import type { AppEnv } from './app-context.js';
 import { loadSession, requireTrustedOrigin } from './auth/auth-middleware.js';
 import { authRoutes } from './auth/auth-routes.js';
@@ -100,11 +101,13 @@ export function createApp(services: Services) {
   app.route('/api/auth', authRoutes);
   app.route('/api', catalogRoutes);
   app.route('/api', bookingRoutes);
+  app.route('/api', waitlistRoutes);
   app.route('/api/check-ins', checkInRoutes);
   app.route('/api/door', doorRoutes);
   app.route('/api/admin/reservations', reservationsRoutes);
   app.route('/api/admin/users', usersRoutes);
   app.route('/api/admin/audit', auditRoutes);
+  app.route('/api/admin', waitlistAdminRoutes);
   app.route('/api/admin', adminRoutes);
 
   // Liveness: the process answers. Readiness: the database answers with the expected schema.

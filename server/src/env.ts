@@ -106,6 +106,10 @@ export const envSchema = z
     /** Tickets open the door from this long before the start (earlier scans are "too early"). */
     DOOR_OPENS_BEFORE: duration('3h'),
     SESSION_TTL: duration('30d'),
+    /** How long before a performance its guests get the reminder email. */
+    REMINDER_BEFORE: duration('24h'),
+    /** How long seats offered to someone on the waiting list stay held for them. */
+    WAITLIST_OFFER_TTL: duration('12h'),
     MAIL_POLL_INTERVAL: duration('5s'),
     /** How long a claimed email stays with the instance that claimed it: after a crash, it is sent again once this runs out. */
     MAIL_LEASE: duration('2m'),

@@ -29,6 +29,22 @@ async function main() {
   housekeeping();
   const hourly = setInterval(housekeeping, 3_600_000);
   hourly.unref();
+  // Every half minute: lapsed waiting-list offers pass down the line (seats are held until this
+  // runs, never given to anyone else), and pending bookings whose link expired are removed.
+  // Both lock the rows they change, so several instances may run them at once.
+  const seatKeeping = () => {
+    services.waitlist.expireOffers().then(
+      (count) => count > 0 && services.logger.info({ count }, 'waiting-list offers expired'),
+      (error: unknown) => services.logger.warn({ err: String(error) }, 'offer expiry failed'),
+    );
+    services.bookings.deleteLapsedPending().then(
+      (count) => count > 0 && services.logger.info({ count }, 'lapsed pending reservations removed'),
+      (error: unknown) => services.logger.warn({ err: String(error) }, 'pending cleanup failed'),
+    );
+  };
+  seatKeeping();
+  const halfMinutely = setInterval(seatKeeping, 30_000);
+  halfMinutely.unref();
 
   const server = serve({ fetch: runtime.app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
     const base = env.SITE_BASE_URL;

@@ -18,6 +18,8 @@ import { SigningKeys } from './door/signing-keys.js';
 import { SyncService } from './door/sync-service.js';
 import { HealthService } from './health/health-service.js';
 import { RetentionService } from './retention/retention-service.js';
+import { WaitlistOffers } from './waitlist/waitlist-offers.js';
+import { WaitlistService } from './waitlist/waitlist-service.js';
 
 export interface ServiceDeps {
   env: Env;
@@ -43,6 +45,12 @@ export function createServices(deps: ServiceDeps) {
   const sessions = new SessionStore(db, env.SESSION_TTL, now);
   const auth = new AuthService(db, env, sessions, throttle);
   const signingKeys = new SigningKeys(db);
+  const kickMail = () => mailWorker.kick();
+  const bookings = new BookingService(db, env, kickMail, now);
+  const offers = new WaitlistOffers(env);
+  // Seats a cancellation frees go to the waiting list in the cancellation's own transaction.
+  bookings.seatsFreed = async (tx, performanceId, at) => void (await offers.offerFreedSeats(tx, performanceId, at));
+  const waitlist = new WaitlistService(db, env, bookings, offers, kickMail, now);
   return {
     env,
     database,
@@ -62,9 +70,10 @@ export function createServices(deps: ServiceDeps) {
     health: new HealthService(db),
     retention: new RetentionService(db, env.RETENTION_DAYS, now),
     catalog: new CatalogService(db, now),
-    bookings: new BookingService(db, env, () => mailWorker.kick(), now),
+    bookings,
+    waitlist,
     checkIns: new CheckInService(db, now),
-    admin: new AdminService(db),
+    admin: new AdminService(db, (performanceId) => waitlist.seatsChanged(performanceId), env.REMINDER_BEFORE),
   };
 }
 

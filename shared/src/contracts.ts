@@ -66,6 +66,12 @@ export function reservationCreateSchema(maxPartySize: number) {
 }
 export type ReservationCreateInput = z.infer<ReturnType<typeof reservationCreateSchema>>;
 
+/** Joining a performance's waiting list: who to write to, and how many seats they need. */
+export function waitlistJoinSchema(maxPartySize: number) {
+  return reservationCreateSchema(maxPartySize).pick({ name: true, email: true, party_size: true });
+}
+export type WaitlistJoinInput = z.infer<ReturnType<typeof waitlistJoinSchema>>;
+
 export const tokenBodySchema = z.strictObject({
   token: z.string('A token is required.').min(1, 'A token is required.').max(LIMITS.token, 'The token is invalid.'),
 });

@@ -352,6 +352,8 @@ describe('performances', () => {
       confirmed_seats: 0,
       pending_seats: 0,
       checked_in_seats: 0,
+      held_seats: 0,
+      waiting_entries: 0,
       available_seats: 32,
     });
     const detail = await ctx.client.get(`/api/admin/performances/${response.body.id}`, { cookie: cookies.box_office });

@@ -13,6 +13,7 @@ import { insertAudit } from '../audit/audit-repository.js';
 import type { SessionUser } from '../auth/sessions.js';
 import type { Db } from '../db/client.js';
 import { AppError, notFound, validationError } from '../lib/errors.js';
+import { rescheduleReminders } from '../mail/mail-repository.js';
 import {
   countPerformances,
   countReservationsOfPerformances,
@@ -69,7 +70,15 @@ export const adminShowJson = (s: { id: number; title: string; slug: string; desc
 
 /** Staff-side management of the season. Reads show seat counts; writes validate references. */
 export class AdminService {
-  constructor(private readonly db: Db) {}
+  /**
+   * `seatsChanged` runs after a change that may free seats (more seats, fewer occupied by
+   * hand, a bigger venue): the waiting list gets its offers.
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly seatsChanged: (performanceId: number) => Promise<void> = async () => {},
+    private readonly reminderLeadMs = 24 * 3_600_000,
+  ) {}
 
   venues = async () => (await listVenues(this.db)).map(venueJson);
 
@@ -83,6 +92,9 @@ export class AdminService {
     const venue = await updateVenue(this.db, id, input);
     if (!venue) throw notFound('Venue not found.');
     await this.audit(actor, 'venue.update', 'venue', id, describe(input));
+    if (input.capacity !== undefined) {
+      for (const p of await listPerformancesWithSeats(this.db, performanceVenueIs(id))) await this.seatsChanged(p.id);
+    }
     return venueJson(venue);
   }
 
@@ -157,15 +169,21 @@ export class AdminService {
   async updatePerformance(id: number, input: PerformanceUpdate, actor: SessionUser) {
     if (!(await findPerformance(this.db, id))) throw notFound('Performance not found.');
     await this.assertReferences(input);
-    await updatePerformance(this.db, id, {
-      ...(input.show_id !== undefined && { showId: input.show_id }),
-      ...(input.venue_id !== undefined && { venueId: input.venue_id }),
-      ...(input.starts_at !== undefined && { startsAt: new Date(input.starts_at) }),
-      ...(input.additional_seats !== undefined && { additionalSeats: input.additional_seats }),
-      ...(input.manually_occupied_seats !== undefined && { manuallyOccupiedSeats: input.manually_occupied_seats }),
-      ...(input.booking_open !== undefined && { bookingOpen: input.booking_open }),
+    const startsAt = input.starts_at !== undefined ? new Date(input.starts_at) : undefined;
+    await this.db.transaction(async (tx) => {
+      await updatePerformance(tx, id, {
+        ...(input.show_id !== undefined && { showId: input.show_id }),
+        ...(input.venue_id !== undefined && { venueId: input.venue_id }),
+        ...(startsAt && { startsAt }),
+        ...(input.additional_seats !== undefined && { additionalSeats: input.additional_seats }),
+        ...(input.manually_occupied_seats !== undefined && { manuallyOccupiedSeats: input.manually_occupied_seats }),
+        ...(input.booking_open !== undefined && { bookingOpen: input.booking_open }),
+      });
+      // Queued reminders follow a performance that moved.
+      if (startsAt) await rescheduleReminders(tx, id, startsAt, this.reminderLeadMs);
     });
     await this.audit(actor, 'performance.update', 'performance', id, describe(input));
+    await this.seatsChanged(id);
     return this.performance(id);
   }
 
@@ -211,6 +229,8 @@ export class AdminService {
       confirmed_seats: p.confirmedSeats,
       pending_seats: p.pendingSeats,
       checked_in_seats: p.checkedInSeats,
+      held_seats: p.heldSeats,
+      waiting_entries: p.waitingEntries,
       available_seats: availableSeats(p),
     };
   }

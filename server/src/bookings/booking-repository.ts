@@ -6,6 +6,7 @@ import {
   reservationTokens,
   shows,
   venues,
+  waitlistEntries,
   type ReservationSource,
   type TokenPurpose,
 } from '../db/schema.js';
@@ -23,11 +24,16 @@ export interface PerformanceForBooking {
   additionalSeats: number;
   manuallyOccupiedSeats: number;
   confirmedSeats: number;
+  heldSeats: number;
 }
 
 const confirmedSeatsOf = (performanceId: typeof performances.id) =>
   sql<number>`(select coalesce(sum(${reservations.partySize}), 0)::int from ${reservations}
     where ${reservations.performanceId} = ${performanceId} and ${reservations.status} = 'confirmed')`;
+
+const heldSeatsOf = (performanceId: typeof performances.id) =>
+  sql<number>`(select coalesce(sum(${waitlistEntries.partySize}), 0)::int from ${waitlistEntries}
+    where ${waitlistEntries.performanceId} = ${performanceId} and ${waitlistEntries.status} = 'offered')`;
 
 /**
  * The performance with everything the booking rules need, seats counted.
@@ -55,7 +61,7 @@ export async function loadPerformanceForBooking(
     additionalSeats: performances.additionalSeats,
     manuallyOccupiedSeats: performances.manuallyOccupiedSeats,
   };
-  const base = (select: typeof columns & { confirmedSeats?: ReturnType<typeof confirmedSeatsOf> }) =>
+  const base = (select: typeof columns & { confirmedSeats?: ReturnType<typeof confirmedSeatsOf>; heldSeats?: ReturnType<typeof heldSeatsOf> }) =>
     db
       .select(select)
       .from(performances)
@@ -63,20 +69,25 @@ export async function loadPerformanceForBooking(
       .innerJoin(venues, eq(venues.id, performances.venueId))
       .where(eq(performances.id, performanceId));
   if (!options.lock) {
-    const rows = await base({ ...columns, confirmedSeats: confirmedSeatsOf(performances.id) });
+    const rows = await base({ ...columns, confirmedSeats: confirmedSeatsOf(performances.id), heldSeats: heldSeatsOf(performances.id) });
     return rows[0] as PerformanceForBooking | undefined;
   }
   const [locked] = await base(columns).for('update', { of: performances });
   if (!locked) return undefined;
-  return { ...locked, confirmedSeats: await countConfirmedSeats(db, performanceId) };
+  return { ...locked, ...(await countTakenSeats(db, performanceId)) };
 }
 
-export async function countConfirmedSeats(db: Executor, performanceId: number): Promise<number> {
-  const rows = await db
-    .select({ seats: sql<number>`coalesce(sum(${reservations.partySize}), 0)::int` })
-    .from(reservations)
-    .where(and(eq(reservations.performanceId, performanceId), eq(reservations.status, 'confirmed')));
-  return rows[0]?.seats ?? 0;
+/** Confirmed seats and seats held by open offers, counted in one statement after the lock. */
+export async function countTakenSeats(db: Executor, performanceId: number): Promise<{ confirmedSeats: number; heldSeats: number }> {
+  const [row] = await db
+    .select({
+      confirmedSeats: sql<number>`(select coalesce(sum(${reservations.partySize}), 0)::int from ${reservations}
+        where ${reservations.performanceId} = ${performanceId} and ${reservations.status} = 'confirmed')`,
+      heldSeats: sql<number>`(select coalesce(sum(${waitlistEntries.partySize}), 0)::int from ${waitlistEntries}
+        where ${waitlistEntries.performanceId} = ${performanceId} and ${waitlistEntries.status} = 'offered')`,
+    })
+    .from(sql`(select 1) as one`);
+  return row ?? { confirmedSeats: 0, heldSeats: 0 };
 }
 
 export async function insertReservation(
@@ -177,4 +188,19 @@ export async function revokeTokens(db: Executor, reservationId: number, at: Date
         purpose ? eq(reservationTokens.purpose, purpose) : undefined,
       ),
     );
+}
+
+/** Pending reservations none of whose confirmation links can still be used. */
+export async function deleteLapsedPendingReservations(db: Executor, now: Date): Promise<{ id: number; performanceId: number }[]> {
+  return db
+    .delete(reservations)
+    .where(
+      and(
+        eq(reservations.status, 'pending'),
+        isNull(reservations.anonymizedAt),
+        sql`not exists (select 1 from reservation_tokens t where t.reservation_id = ${reservations.id}
+          and t.purpose = 'confirmation' and t.revoked_at is null and t.used_at is null and t.expires_at > ${now.toISOString()}::timestamptz)`,
+      ),
+    )
+    .returning({ id: reservations.id, performanceId: reservations.performanceId });
 }

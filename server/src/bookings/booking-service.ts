@@ -5,13 +5,13 @@ import type { ReservationSource } from '../db/schema.js';
 import type { Env } from '../env.js';
 import { AppError, invalidToken, notFound } from '../lib/errors.js';
 import { generateReservationCode, generateToken, hashToken, looksLikeToken } from '../lib/tokens.js';
-import { sealGuest } from '../../../shared/src/guest-seal.js';
 import { recordDoorChange } from '../door/door-changes-repository.js';
-import { enqueueMail } from '../mail/mail-repository.js';
-import type { CancelledPayload, ConfirmationPayload, TicketPayload } from '../mail/mail-templates.js';
+import { dropQueuedMail, enqueueMail } from '../mail/mail-repository.js';
+import type { CancelledPayload, ConfirmationPayload } from '../mail/mail-templates.js';
 import { insertAudit } from '../audit/audit-repository.js';
 import type { SessionUser } from '../auth/sessions.js';
 import {
+  deleteLapsedPendingReservations,
   findToken,
   lockReservation,
   markReservationCancelled,
@@ -24,7 +24,14 @@ import {
   type PerformanceForBooking,
   type ReservationRow,
 } from './booking-repository.js';
-import { checkInUrl, confirmationUrl, qrCodeDataUrl, ticketUrl } from './links.js';
+import { checkInUrl, confirmationUrl, qrCodeDataUrl } from './links.js';
+import { TicketIssuer } from './ticket-issuer.js';
+
+/**
+ * Called inside the transaction that freed seats of a performance (a cancellation), after its
+ * writes: the waiting list offers them on. Injected to keep bookings unaware of the list.
+ */
+export type SeatsFreedHook = (tx: Executor, performanceId: number, now: Date) => Promise<void>;
 
 export interface CreatedReservation {
   reservation: ReservationRow;
@@ -55,12 +62,18 @@ export interface TicketQr extends TicketSummary {
 const seatsLeft = (p: PerformanceForBooking) => availableSeats(p);
 
 export class BookingService {
+  private readonly tickets: TicketIssuer;
+  /** Set once the waiting list exists (services.ts wires it); nothing to notify before. */
+  seatsFreed: SeatsFreedHook = async () => {};
+
   constructor(
     private readonly db: Db,
     private readonly env: Env,
     private readonly afterCommit: () => void,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.tickets = new TicketIssuer(env);
+  }
 
   /**
    * Creates a pending reservation and its confirmation email in one transaction: either the
@@ -176,24 +189,7 @@ export class BookingService {
       const code = reservation.code ?? generateReservationCode();
       await markReservationConfirmed(tx, reservation.id, now, code);
       await markTokenUsed(tx, token.id, now);
-      const rawCheckInToken = await this.issueCheckInToken(tx, { ...reservation, code }, performance);
-      const qrCodeUrl = checkInUrl(this.env.SITE_BASE_URL, rawCheckInToken);
-      const ticket: TicketPayload = {
-        name: reservation.name,
-        showTitle: performance.showTitle,
-        venueName: performance.venueName,
-        startsAt: performance.startsAt.toISOString(),
-        partySize: reservation.partySize,
-        ticketUrl: ticketUrl(this.env.SITE_BASE_URL, rawCheckInToken),
-        qrCodeUrl,
-        code,
-      };
-      await enqueueMail(tx, {
-        kind: 'reservation_ticket',
-        recipient: reservation.email,
-        reservationId: reservation.id,
-        payload: { ...ticket },
-      });
+      const { rawCheckInToken, qrCodeUrl } = await this.tickets.issue(tx, { ...reservation, code }, performance, now);
       await insertAudit(tx, {
         actorUserId: null,
         action: 'reservation.confirm',
@@ -211,6 +207,41 @@ export class BookingService {
     this.afterCommit();
     // The PNG is rendered after commit: the lock on the performance is held only for SQL.
     return { ...result, qrCodeImage: await qrCodeDataUrl(result.qrCodeUrl) };
+  }
+
+  /**
+   * A reservation born confirmed: a waiting-list guest taking the seats held for them. The
+   * caller holds the performance lock and has checked the seats; the email address was proven
+   * by the list's opt-in, so there is no confirmation step.
+   */
+  async createConfirmedIn(
+    tx: Executor,
+    performance: PerformanceForBooking,
+    guest: { name: string; email: string; partySize: number },
+    now: Date,
+  ): Promise<{ reservation: ReservationRow; qrCodeUrl: string; rawCheckInToken: string }> {
+    const inserted = await insertReservation(tx, {
+      performanceId: performance.id,
+      name: guest.name,
+      email: guest.email,
+      phone: null,
+      notes: null,
+      partySize: guest.partySize,
+      source: 'public',
+      createdByUserId: null,
+    });
+    const code = generateReservationCode();
+    await markReservationConfirmed(tx, inserted.id, now, code);
+    const reservation = { ...inserted, status: 'confirmed' as const, confirmedAt: now, code };
+    const { rawCheckInToken, qrCodeUrl } = await this.tickets.issue(tx, reservation, performance, now);
+    await insertAudit(tx, {
+      actorUserId: null,
+      action: 'reservation.confirm',
+      entityType: 'reservation',
+      entityId: reservation.id,
+      summary: `${reservation.partySize} seats, from the waiting list`,
+    });
+    return { reservation, qrCodeUrl, rawCheckInToken };
   }
 
   /** The ticket again, from the check-in token in the "your ticket" email. */
@@ -266,7 +297,11 @@ export class BookingService {
       if (!performance) throw notFound('Performance not found.');
       await markReservationCancelled(tx, reservation.id, now);
       await revokeTokens(tx, reservation.id, now);
-      if (reservation.status === 'confirmed') await recordDoorChange(tx, reservation.performanceId, reservation.id);
+      await dropQueuedMail(tx, reservation.id, 'reservation_reminder');
+      if (reservation.status === 'confirmed') {
+        await recordDoorChange(tx, reservation.performanceId, reservation.id);
+        await this.seatsFreed(tx, reservation.performanceId, now);
+      }
       const payload: CancelledPayload = {
         name: reservation.name,
         showTitle: performance.showTitle,
@@ -301,34 +336,28 @@ export class BookingService {
       if (reservation.status === 'cancelled') throw new AppError('reservation_cancelled', 'This reservation was cancelled.');
       const performance = await loadPerformanceForBooking(tx, reservation.performanceId, { lock: false });
       if (!performance) throw notFound('Performance not found.');
-      const purpose = reservation.status === 'pending' ? 'confirmation' : 'check_in';
-      await revokeTokens(tx, reservation.id, now, purpose);
-      const expiresAt = new Date(now.getTime() + this.env.CONFIRMATION_TOKEN_TTL);
-      let raw: string;
-      if (purpose === 'check_in') {
-        raw = await this.issueCheckInToken(tx, reservation, performance);
+      let kind: 'reservation_confirmation' | 'reservation_ticket';
+      if (reservation.status === 'pending') {
+        kind = 'reservation_confirmation';
+        await revokeTokens(tx, reservation.id, now, 'confirmation');
+        const raw = generateToken();
+        const expiresAt = new Date(now.getTime() + this.env.CONFIRMATION_TOKEN_TTL);
+        await insertToken(tx, { reservationId: reservation.id, purpose: 'confirmation', tokenHash: hashToken(raw), expiresAt });
+        const payload: ConfirmationPayload = {
+          name: reservation.name,
+          showTitle: performance.showTitle,
+          venueName: performance.venueName,
+          startsAt: performance.startsAt.toISOString(),
+          partySize: reservation.partySize,
+          confirmUrl: confirmationUrl(this.env.SITE_BASE_URL, raw),
+          expiresAt: expiresAt.toISOString(),
+        };
+        await enqueueMail(tx, { kind, recipient: reservation.email, reservationId: reservation.id, payload: { ...payload } });
       } else {
-        raw = generateToken();
-        await insertToken(tx, { reservationId: reservation.id, purpose, tokenHash: hashToken(raw), expiresAt });
+        kind = 'reservation_ticket';
+        const code = reservation.code ?? generateReservationCode();
+        await this.tickets.issue(tx, { ...reservation, code }, performance, now);
       }
-      const common = {
-        name: reservation.name,
-        showTitle: performance.showTitle,
-        venueName: performance.venueName,
-        startsAt: performance.startsAt.toISOString(),
-        partySize: reservation.partySize,
-      };
-      const kind = purpose === 'confirmation' ? ('reservation_confirmation' as const) : ('reservation_ticket' as const);
-      const payload: ConfirmationPayload | TicketPayload =
-        purpose === 'confirmation'
-          ? { ...common, confirmUrl: confirmationUrl(this.env.SITE_BASE_URL, raw), expiresAt: expiresAt.toISOString() }
-          : {
-              ...common,
-              ticketUrl: ticketUrl(this.env.SITE_BASE_URL, raw),
-              qrCodeUrl: checkInUrl(this.env.SITE_BASE_URL, raw),
-              ...(reservation.code && { code: reservation.code }),
-            };
-      await enqueueMail(tx, { kind, recipient: reservation.email, reservationId: reservation.id, payload: { ...payload } });
       await insertAudit(tx, { actorUserId: actor.id, action: 'reservation.resend', entityType: 'reservation', entityId: reservation.id, summary: kind });
       return { kind };
     });
@@ -336,25 +365,17 @@ export class BookingService {
     return result;
   }
 
-  /**
-   * A new ticket: the check-in token (hash stored), the guest's name sealed for the door
-   * manifest, and a door change so devices pick up the new hash.
-   */
-  private async issueCheckInToken(
-    tx: Executor,
-    reservation: ReservationRow,
-    performance: PerformanceForBooking,
-  ): Promise<string> {
-    const raw = generateToken();
-    await insertToken(tx, {
-      reservationId: reservation.id,
-      purpose: 'check_in',
-      tokenHash: hashToken(raw),
-      expiresAt: new Date(performance.startsAt.getTime() + this.env.CHECK_IN_GRACE),
-      sealedGuest: await sealGuest(raw, { name: reservation.name, code: reservation.code ?? '' }),
+  /** Pending reservations whose confirmation link lapsed: they count nowhere, so they go. */
+  async deleteLapsedPending(): Promise<number> {
+    const now = this.now();
+    const deleted = await this.db.transaction(async (tx) => {
+      const rows = await deleteLapsedPendingReservations(tx, now);
+      for (const row of rows) {
+        await insertAudit(tx, { actorUserId: null, action: 'reservation.expire', entityType: 'reservation', entityId: row.id, summary: 'confirmation link expired' });
+      }
+      return rows.length;
     });
-    await recordDoorChange(tx, performance.id, reservation.id);
-    return raw;
+    return deleted;
   }
 
   private assertBookable(performance: PerformanceForBooking, now: Date): void {

@@ -20,3 +20,10 @@ export const ticketUrl = (siteBaseUrl: string, rawToken: string) => `${siteBaseU
 export function qrCodeDataUrl(content: string): Promise<string> {
   return QRCode.toDataURL(content, { errorCorrectionLevel: 'M', margin: 2, width: 320 });
 }
+
+/** "I can't come" from the reminder: the ticket page opens on its cancellation step (a click still confirms). */
+export const cancelUrl = (siteBaseUrl: string, rawToken: string) => `${siteBaseUrl}/ticket#token=${rawToken}&cancel=1`;
+
+/** Waiting list: the double opt-in link, and the link that takes offered seats. */
+export const waitlistJoinUrl = (siteBaseUrl: string, rawToken: string) => `${siteBaseUrl}/waitlist/confirm#token=${rawToken}`;
+export const waitlistOfferUrl = (siteBaseUrl: string, rawToken: string) => `${siteBaseUrl}/waitlist/offer#token=${rawToken}`;

@@ -208,7 +208,14 @@ export const throttleCounters = pgTable(
   (t) => [primaryKey({ columns: [t.key, t.windowStart] }), index('throttle_counters_window_idx').on(t.windowStart)],
 );
 
-export const MAIL_KINDS = ['reservation_confirmation', 'reservation_ticket', 'reservation_cancelled'] as const;
+export const MAIL_KINDS = [
+  'reservation_confirmation',
+  'reservation_ticket',
+  'reservation_cancelled',
+  'reservation_reminder',
+  'waitlist_confirmation',
+  'waitlist_offer',
+] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 export const MAIL_STATUSES = ['pending', 'sent', 'failed'] as const;
 
@@ -332,4 +339,68 @@ export const doorChanges = pgTable(
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('door_changes_performance_seq_idx').on(t.performanceId, t.seq)],
+);
+
+export const WAITLIST_STATUSES = ['pending', 'waiting', 'offered', 'accepted', 'expired', 'removed'] as const;
+export type WaitlistStatus = (typeof WAITLIST_STATUSES)[number];
+
+/**
+ * The waiting list of a sold-out performance. An entry is `pending` until the visitor confirms
+ * the email link (double opt-in), then `waiting` in line. When seats free up it is `offered`:
+ * its party size is *held* (counted against the seats) until `offer_expires_at`; taking the
+ * offer makes it `accepted` with a confirmed reservation, letting it lapse makes it `expired`.
+ */
+export const waitlistEntries = pgTable(
+  'waitlist_entries',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    performanceId: integer('performance_id')
+      .notNull()
+      .references(() => performances.id, { onDelete: 'restrict' }),
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    partySize: integer('party_size').notNull(),
+    status: text('status', { enum: WAITLIST_STATUSES }).notNull().default('pending'),
+    createdAt: createdAt(),
+    /** When the visitor confirmed the opt-in link: the entry's place in line. */
+    joinedAt: timestamp('joined_at', { withTimezone: true }),
+    offeredAt: timestamp('offered_at', { withTimezone: true }),
+    offerExpiresAt: timestamp('offer_expires_at', { withTimezone: true }),
+    reservationId: integer('reservation_id').references(() => reservations.id, { onDelete: 'set null' }),
+    updatedAt: updatedAt(),
+    anonymizedAt: timestamp('anonymized_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('waitlist_entries_performance_status_idx').on(t.performanceId, t.status),
+    index('waitlist_entries_offer_expiry_idx').on(t.status, t.offerExpiresAt),
+    check('waitlist_entries_party_size_check', sql`${t.partySize} > 0`),
+    check(
+      'waitlist_entries_status_check',
+      sql`${t.status} in ('pending', 'waiting', 'offered', 'accepted', 'expired', 'removed')`,
+    ),
+  ],
+);
+
+export const WAITLIST_TOKEN_PURPOSES = ['join', 'offer'] as const;
+export type WaitlistTokenPurpose = (typeof WAITLIST_TOKEN_PURPOSES)[number];
+
+/** Opt-in and offer links of the waiting list: hashes only, like reservation tokens. */
+export const waitlistTokens = pgTable(
+  'waitlist_tokens',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    entryId: integer('entry_id')
+      .notNull()
+      .references(() => waitlistEntries.id, { onDelete: 'cascade' }),
+    purpose: text('purpose', { enum: WAITLIST_TOKEN_PURPOSES }).notNull(),
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('waitlist_tokens_hash_key').on(t.tokenHash),
+    index('waitlist_tokens_entry_idx').on(t.entryId),
+    check('waitlist_tokens_purpose_check', sql`${t.purpose} in ('join', 'offer')`),
+  ],
 );

@@ -4,12 +4,44 @@ import { mailOutbox, type MailKind } from '../db/schema.js';
 
 export type OutboxRow = typeof mailOutbox.$inferSelect;
 
+/** Queues an email in the caller's transaction; `notBefore` schedules it (reminders). */
 export async function enqueueMail(
   db: Executor,
-  values: { kind: MailKind; recipient: string; reservationId: number | null; payload: Record<string, unknown> },
+  values: { kind: MailKind; recipient: string; reservationId: number | null; payload: Record<string, unknown>; notBefore?: Date },
 ): Promise<number> {
-  const rows = await db.insert(mailOutbox).values(values).returning({ id: mailOutbox.id });
+  const { notBefore, ...row } = values;
+  const rows = await db
+    .insert(mailOutbox)
+    .values({ ...row, ...(notBefore && { nextAttemptAt: notBefore }) })
+    .returning({ id: mailOutbox.id });
   return rows[0]!.id;
+}
+
+/** Drops a reservation's emails of one kind still waiting in the queue (a reminder for a cancelled ticket). */
+export async function dropQueuedMail(db: Executor, reservationId: number, kind: MailKind): Promise<void> {
+  await db
+    .delete(mailOutbox)
+    .where(and(eq(mailOutbox.reservationId, reservationId), eq(mailOutbox.kind, kind), eq(mailOutbox.status, 'pending')));
+}
+
+/**
+ * A performance moved: its queued reminders follow it (new due time, new time in the text).
+ * `leadMs` is how long before the start reminders go out.
+ */
+export async function rescheduleReminders(db: Executor, performanceId: number, startsAt: Date, leadMs: number): Promise<void> {
+  await db
+    .update(mailOutbox)
+    .set({
+      nextAttemptAt: new Date(startsAt.getTime() - leadMs),
+      payload: sql`jsonb_set(${mailOutbox.payload}, '{startsAt}', to_jsonb(${startsAt.toISOString()}::text))`,
+    })
+    .where(
+      and(
+        eq(mailOutbox.kind, 'reservation_reminder'),
+        eq(mailOutbox.status, 'pending'),
+        sql`${mailOutbox.reservationId} in (select id from reservations where performance_id = ${performanceId})`,
+      ),
+    );
 }
 
 /**

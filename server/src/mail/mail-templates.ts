@@ -1,6 +1,8 @@
 import QRCode from 'qrcode';
 import type { MailKind } from '../db/schema.js';
 import { formatDateTime } from '../lib/dates.js';
+import { escapeHtml, layout, seats } from './mail-layout.js';
+import { renderOffer, renderReminder, renderWaitlistConfirmation, type OfferPayload, type ReminderPayload, type WaitlistConfirmationPayload } from './waitlist-templates.js';
 
 /**
  * What the outbox stores for each kind of email. Templates render at delivery time, so a
@@ -43,18 +45,6 @@ export interface RenderedMail {
   attachments?: { filename: string; content: Buffer; cid: string; contentType: string }[];
 }
 
-const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
-
-function layout(body: string): string {
-  return `<!doctype html><html lang="it"><body style="font-family:system-ui,sans-serif;color:#1d1d1f;max-width:560px;margin:auto;padding:16px">${body}<hr style="border:none;border-top:1px solid #ddd;margin-top:32px"><p style="color:#666;font-size:13px">AzioneLab · Roma</p></body></html>`;
-}
-
-function seats(n: number, lang: 'it' | 'en'): string {
-  if (lang === 'it') return n === 1 ? '1 posto' : `${n} posti`;
-  return n === 1 ? '1 seat' : `${n} seats`;
-}
-
 export async function renderMail(kind: MailKind, payload: Record<string, unknown>, timeZone: string): Promise<RenderedMail> {
   switch (kind) {
     case 'reservation_confirmation':
@@ -63,6 +53,12 @@ export async function renderMail(kind: MailKind, payload: Record<string, unknown
       return renderTicket(payload as unknown as TicketPayload, timeZone);
     case 'reservation_cancelled':
       return renderCancelled(payload as unknown as CancelledPayload, timeZone);
+    case 'reservation_reminder':
+      return renderReminder(payload as unknown as ReminderPayload, timeZone);
+    case 'waitlist_confirmation':
+      return renderWaitlistConfirmation(payload as unknown as WaitlistConfirmationPayload, timeZone);
+    case 'waitlist_offer':
+      return renderOffer(payload as unknown as OfferPayload, timeZone);
   }
 }
 

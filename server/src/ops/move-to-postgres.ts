@@ -21,9 +21,11 @@ export const TABLES = [
   'devices',
   'scan_events',
   'door_changes',
+  'waitlist_entries',
+  'waitlist_tokens',
 ] as const;
 
-const IDENTITY_TABLES = new Set(['users', 'venues', 'shows', 'performances', 'reservations', 'reservation_tokens', 'check_ins', 'mail_outbox', 'audit_log']);
+const IDENTITY_TABLES = new Set(['users', 'venues', 'shows', 'performances', 'reservations', 'reservation_tokens', 'check_ins', 'mail_outbox', 'audit_log', 'waitlist_entries', 'waitlist_tokens']);
 
 function rowsOf(result: unknown): Record<string, unknown>[] {
   return (Array.isArray(result) ? result : ((result as { rows?: unknown[] }).rows ?? [])) as Record<string, unknown>[];

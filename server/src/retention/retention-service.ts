@@ -1,6 +1,6 @@
 import { and, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { mailOutbox, performances, reservations, reservationTokens } from '../db/schema.js';
+import { mailOutbox, performances, reservations, reservationTokens, waitlistEntries } from '../db/schema.js';
 
 /**
  * Personal data retention (a residual risk the seeds left open): some time after a
@@ -39,6 +39,16 @@ export class RetentionService {
           .where(inArray(mailOutbox.reservationId, ids));
         await tx.update(reservationTokens).set({ sealedGuest: null }).where(inArray(reservationTokens.reservationId, ids));
       }
+      // The waiting list of those performances holds names and addresses too.
+      await tx
+        .update(waitlistEntries)
+        .set({ name: 'Anonymized guest', email: sql`'anonymized-waitlist-' || ${waitlistEntries.id} || '@invalid'`, anonymizedAt: this.now() })
+        .where(and(isNull(waitlistEntries.anonymizedAt), inArray(waitlistEntries.performanceId, old)));
+      // Their emails (opt-in, offers) belong to no reservation: old ones lose their address by age.
+      await tx
+        .update(mailOutbox)
+        .set({ recipient: sql`'anonymized-mail-' || ${mailOutbox.id} || '@invalid'`, payload: {} })
+        .where(and(isNull(mailOutbox.reservationId), lt(mailOutbox.createdAt, cutoff), sql`${mailOutbox.recipient} not like 'anonymized-%'`));
       return ids.length;
     });
   }

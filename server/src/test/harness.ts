@@ -68,8 +68,11 @@ export interface TestContext {
   mail: CapturingTransport;
   logs: LogCapture;
   client: TestClient;
-  /** Another app on the same database with some settings changed (e.g. a tight throttle). */
-  withEnv(overrides: Record<string, string>): { services: Services; client: TestClient };
+  /**
+   * Another app on the same database with some settings changed (e.g. a tight throttle), and
+   * optionally its own clock (jobs seen hours later).
+   */
+  withEnv(overrides: Record<string, string>, options?: { now?: () => Date }): { services: Services; client: TestClient };
   close(): Promise<void>;
 }
 
@@ -94,9 +97,9 @@ export async function createTestContext(
     mail,
     logs,
     client: new TestClient(runtime.app, env),
-    withEnv(extra) {
+    withEnv(extra, options = {}) {
       const otherEnv = testEnv({ ...overrides, ...(url && { DATABASE_URL: url }), ...extra });
-      const services = createServices({ env: otherEnv, database: runtime.services.database, logger, transport: mail });
+      const services = createServices({ env: otherEnv, database: runtime.services.database, logger, transport: mail, ...(options.now && { now: options.now }) });
       return { services, client: new TestClient(createApp(services), otherEnv) };
     },
     close: () => runtime.close(),
