@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, ilike, inArray, isNull, max, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, ilike, inArray, isNull, lt, max } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { checkIns, devices, doorChanges, performances, reservations, reservationTokens, scanEvents, shows, users, venues } from '../db/schema.js';
 
@@ -8,7 +8,8 @@ export async function doorPerformances(db: Executor, from: Date, until: Date) {
     .from(performances)
     .innerJoin(shows, eq(shows.id, performances.showId))
     .innerJoin(venues, eq(venues.id, performances.venueId))
-    .where(and(gt(performances.startsAt, from), sql`${performances.startsAt} < ${until}`))
+    // Through `lt`, not raw SQL: postgres.js (as Drizzle sets it up) cannot bind a bare Date in sql``.
+    .where(and(gt(performances.startsAt, from), lt(performances.startsAt, until)))
     .orderBy(asc(performances.startsAt));
 }
 

@@ -130,6 +130,8 @@ describe('CSRF: every unsafe route with a session cookie', () => {
     const valid = await VALID[key]!();
     const path = fillPath(pattern, valid.params ?? {});
     const cookie = valid.cookie?.() ?? admin;
+    // Emails queued by the fixtures leave now, not while the refused requests are checked.
+    await ctx.services.mailWorker.drain();
     const before = await snapshot();
     for (const origin of ['https://evil.example', 'https://tickets.azionelab.example.evil.example', 'http://tickets.azionelab.example', 'null', null]) {
       const refused = await ctx.client.request(method, path, valid.body, { cookie, origin });

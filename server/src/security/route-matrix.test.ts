@@ -40,6 +40,7 @@ const EXPECTED: Record<string, Audience> = {
   'GET /api/door/keys': 'anyone',
   'GET /api/door/performances': DOOR,
   'GET /api/door/performances/:id/manifest': DOOR,
+  'GET /api/door/performances/:id/guests': DOOR,
   'POST /api/door/devices': DOOR,
   'GET /api/door/devices': ADMIN,
   'POST /api/door/devices/:deviceId/revoke': ADMIN,
