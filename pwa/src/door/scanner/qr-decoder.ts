@@ -1,14 +1,10 @@
+import type { DecoderName } from './decoder-names';
+
 /*
  * The two QR decoders behind one small interface, each loaded only when chosen (both are in the
  * offline cache). docs/adr/0004-qr-decoder.md says why both exist and which is the default;
  * docs/benchmarks.md has the measurements.
  */
-
-export const DECODER_NAMES = ['zxing-wasm', 'zxing-js'] as const;
-export type DecoderName = (typeof DECODER_NAMES)[number];
-
-/** Chosen by the benchmark: more codes read on degraded frames, in less time (see the ADR). */
-export const DEFAULT_DECODER: DecoderName = 'zxing-wasm';
 
 export interface QrDecoder {
   readonly name: DecoderName;
@@ -16,10 +12,6 @@ export interface QrDecoder {
   readonly engine: string;
   /** The texts of the QR codes in the frame; empty when there is none. */
   decode(frame: HTMLCanvasElement): Promise<string[]>;
-}
-
-export function isDecoderName(value: unknown): value is DecoderName {
-  return DECODER_NAMES.includes(value as DecoderName);
 }
 
 export async function loadDecoder(name: DecoderName): Promise<QrDecoder> {

@@ -6,7 +6,7 @@ import { doorDb, type StoredManifest } from '../data/door-db';
 import { admissionCounts, ManifestRefused, type AdmissionCounts } from '../data/manifest-store';
 import type { DoorPerformance } from '../door-types';
 import { signal } from '../scanner/feedback';
-import { DEFAULT_DECODER, isDecoderName, type DecoderName } from '../scanner/qr-decoder';
+import { DEFAULT_DECODER, isDecoderName, type DecoderName } from '../scanner/decoder-names';
 import type { DownloadProgress } from '../sync/manifest-download';
 import { ManifestRejected } from '../sync/manifest-download';
 import { refreshManifest } from '../sync/manifest-refresh';
