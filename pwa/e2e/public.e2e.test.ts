@@ -156,6 +156,15 @@ describe('public booking site in a browser', () => {
 
     expect(calls).toEqual(['GET /api/shows']);
     await expectAccessible(page);
+
+    // Keyboard: the first Tab reaches the skip link, which moves the focus to the content.
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: 'Skip to content' });
+    expect(await isFocused(skip)).toBe(true);
+    await page.keyboard.press('Enter');
+    expect(await isFocused(page.getByRole('main'))).toBe(true);
+    await page.keyboard.press('Tab');
+    expect(await isFocused(page.getByRole('link', { name: 'Clown in libertà', exact: true }))).toBe(true);
     await screenshot(page, 'public-programme-phone');
     await page.setViewportSize({ width: 1280, height: 900 });
     await screenshot(page, 'public-programme-desktop');
@@ -332,6 +341,7 @@ describe('public booking site in a browser', () => {
     expect(await time.textContent()).toBe(`${longDate(starts.runsOut, 'it-IT')}, 19:00`);
     await shown(dateRow(page, 'runsOut').getByText('Ultimi posti: 4'));
     await expectAccessible(page);
+    await screenshot(page, 'public-programme-it-desktop');
 
     await page.getByRole('button', { name: 'EN, English' }).click();
     await shown(page.getByRole('heading', { level: 1, name: 'What’s on' }));
@@ -470,7 +480,7 @@ describe('public booking site in a browser', () => {
     }
     expect(status).toBe(429);
     await submit(page);
-    await shown(page.getByRole('alert').getByText(/^Too many attempts\. Please wait \d+ minutes? and try again\. You can try again from \d\d:\d\d\.$/));
+    await shown(page.getByRole('alert').getByText(/^Too many attempts from this connection\. You can try again from \d\d:\d\d\.$/));
     await expectAccessible(page);
     await page.context().close();
   });
