@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { performances } from '../db/schema.js';
 import { hashToken } from '../lib/tokens.js';
 import {
   aConfirmedReservation,
@@ -10,6 +11,7 @@ import {
   createTestContext,
   guest,
   PASSWORD,
+  tokenFromUrl,
   type TestContext,
 } from '../test/harness.js';
 import { fillPath, isUnsafe, registeredRoutes, routeKey } from './route-table.js';
@@ -88,7 +90,54 @@ const VALID: Record<string, () => Promise<ValidRequest>> = {
   },
   'PATCH /api/admin/performances/:id': async () => ({ params: { id: String((await aPerformance(ctx)).performance.id) }, body: { booking_open: false }, status: 200 }),
   'DELETE /api/admin/performances/:id': async () => ({ params: { id: String((await aPerformance(ctx)).performance.id) }, status: 204 }),
+
+  'POST /api/performances/:id/waitlist': async () => ({ params: { id: String((await soldOut()).performance.id) }, body: { ...guest(), party_size: 1 }, status: 201 }),
+  'POST /api/waitlist/confirm': async () => {
+    const { performance } = await soldOut();
+    const to = `waiting-${randomUUID()}@example.com`;
+    await ctx.services.waitlist.join(performance.id, { name: 'Luca', email: to, party_size: 1 });
+    return { body: { token: await tokenMailedTo(to) }, status: 200 };
+  },
+  'POST /api/waitlist/offer': async () => ({ body: { token: await anOfferToken() }, status: 200 }),
+  'POST /api/waitlist/accept': async () => ({ body: { token: await anOfferToken() }, status: 200 }),
+  'POST /api/waitlist/decline': async () => ({ body: { token: await anOfferToken() }, status: 200 }),
+  'POST /api/admin/waitlist/:id/offer': async () => {
+    const { entryId, performanceId } = await aWaitingEntry();
+    // Seats added behind the service's back, so that no automatic offer beats the manual one.
+    await ctx.services.database.db.update(performances).set({ additionalSeats: 1 }).where(eq(performances.id, performanceId));
+    return { params: { id: String(entryId) }, status: 200 };
+  },
+  'DELETE /api/admin/waitlist/:id': async () => ({ params: { id: String((await aWaitingEntry()).entryId) }, status: 200 }),
 };
+
+/** A one-seat performance, sold out by a confirmed reservation. */
+async function soldOut() {
+  const { performance } = await aPerformance(ctx, { capacity: 1 });
+  return { performance, booked: await aConfirmedReservation(ctx, performance.id, 1) };
+}
+
+/** The token of the newest link emailed to `to`, as the guest would find it. */
+async function tokenMailedTo(to: string): Promise<string> {
+  await ctx.services.mailWorker.drain();
+  const mail = ctx.mail.sent.filter((m) => m.to === to).at(-1);
+  return tokenFromUrl(/https?:\/\/\S+#token=[\w-]+/.exec(mail!.text)![0]);
+}
+
+/** Someone in line (opt-in confirmed) for a sold-out performance. */
+async function aWaitingEntry() {
+  const { performance, booked } = await soldOut();
+  const to = `waiting-${randomUUID()}@example.com`;
+  const entry = await ctx.services.waitlist.join(performance.id, { name: 'Luca', email: to, party_size: 1 });
+  await ctx.services.waitlist.confirmJoin(await tokenMailedTo(to));
+  return { entryId: entry.id, performanceId: performance.id, booked, to };
+}
+
+/** A cancellation frees the seat and the first in line is offered it by email. */
+async function anOfferToken(): Promise<string> {
+  const { booked, to } = await aWaitingEntry();
+  await ctx.services.bookings.cancel(booked.reservation.id, null);
+  return tokenMailedTo(to);
+}
 
 async function checkIn(): Promise<ValidRequest> {
   const { performance } = await aPerformance(ctx, { startsAt: soon() });
@@ -104,7 +153,23 @@ async function aReservation(): Promise<string> {
   return String((await aConfirmedReservation(ctx, performance.id)).reservation.id);
 }
 
-const TABLES = ['users', 'sessions', 'venues', 'shows', 'performances', 'reservations', 'reservation_tokens', 'check_ins', 'mail_outbox', 'audit_log', 'devices', 'scan_events', 'door_changes'];
+const TABLES = [
+  'users',
+  'sessions',
+  'venues',
+  'shows',
+  'performances',
+  'reservations',
+  'reservation_tokens',
+  'check_ins',
+  'mail_outbox',
+  'audit_log',
+  'devices',
+  'scan_events',
+  'door_changes',
+  'waitlist_entries',
+  'waitlist_tokens',
+];
 
 /** Every row of every table that a write could touch, as one comparable text. */
 async function snapshot(): Promise<string> {

@@ -33,6 +33,11 @@ const EXPECTED: Record<string, Audience> = {
   'GET /api/reservations/qr-code': 'anyone',
   'GET /api/reservations/calendar.ics': 'anyone',
   'POST /api/reservations/cancel': 'anyone',
+  'POST /api/performances/:id/waitlist': 'anyone',
+  'POST /api/waitlist/confirm': 'anyone',
+  'POST /api/waitlist/offer': 'anyone',
+  'POST /api/waitlist/accept': 'anyone',
+  'POST /api/waitlist/decline': 'anyone',
 
   'POST /api/check-ins/preview': CHECK_IN,
   'POST /api/check-ins/confirm': CHECK_IN,
@@ -52,6 +57,9 @@ const EXPECTED: Record<string, Audience> = {
   'POST /api/admin/reservations': BOX_OFFICE,
   'POST /api/admin/reservations/:id/cancel': BOX_OFFICE,
   'POST /api/admin/reservations/:id/resend': BOX_OFFICE,
+  'GET /api/admin/performances/:id/waitlist': BOX_OFFICE,
+  'POST /api/admin/waitlist/:id/offer': BOX_OFFICE,
+  'DELETE /api/admin/waitlist/:id': BOX_OFFICE,
 
   'GET /api/admin/users': ADMIN,
   'POST /api/admin/users': ADMIN,
