@@ -105,8 +105,9 @@ describe('public booking site in a browser', () => {
   const submit = (page: Page) => page.getByRole('button', { name: 'Book', exact: true }).click();
 
   beforeAll(async () => {
-    // A low limit on bookings per address, so that the last step can reach it.
-    stack = await startStack({ THROTTLE_RESERVATION_CREATE: '12/hour' });
+    // A low limit on bookings per address, so that the last step can reach it. A day's window
+    // (aligned to midnight UTC) keeps the wait long enough to be said as a clock time.
+    stack = await startStack({ THROTTLE_RESERVATION_CREATE: '12/day' });
     const [studio] = await db().insert(venues).values(STUDIO).returning();
     const [show] = await db().insert(shows).values({ ...SHOW, published: true }).returning();
     const add = async (key: keyof typeof ids, days: number, extra: Partial<typeof performances.$inferInsert> = {}) => {
@@ -316,7 +317,9 @@ describe('public booking site in a browser', () => {
 
     await page.getByRole('button', { name: 'I can’t come' }).click();
     await dialog.getByRole('button', { name: 'Yes, cancel it' }).click();
-    await shown(page.getByRole('heading', { level: 1, name: 'Reservation cancelled' }));
+    const cancelledHeading = page.getByRole('heading', { level: 1, name: 'Reservation cancelled' });
+    await shown(cancelledHeading);
+    await expect.poll(() => isFocused(cancelledHeading)).toBe(true);
     await shown(page.getByText(`your ${GUEST.seats} seats are free again`));
     expect((await reservationOf(GUEST.email))!.status).toBe('cancelled');
     expect(await seatsLeft()).toBe(CHERRY.capacity);
