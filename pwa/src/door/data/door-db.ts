@@ -1,0 +1,131 @@
+import { Dexie, type EntityTable } from 'dexie';
+import type { ManifestEntry, ManifestPerformance, PublicKeyJwk } from '../../../../shared/src/manifest';
+import type { DecoderName } from '../scanner/decoder-names';
+import type { ClockEstimate } from '../sync/server-clock';
+import type { RegisteredDevice, ScanEvent, ScanResult, SessionUser, SyncConflict } from '../door-types';
+
+/*
+ * Everything the door device keeps, in IndexedDB: the checked manifests, the scans waiting to
+ * be sent, and a few settings. It survives reloads, hours offline and a closed browser; it is
+ * erased on sign-out, when the device is revoked and once a manifest expires.
+ */
+
+/** A manifest entry with what this device adds to it. */
+export interface StoredEntry extends ManifestEntry {
+  /** The performance of the manifest it came from. */
+  p: number;
+  /**
+   * Admitted here and not yet confirmed by the server. Kept apart from `c` (the server's word),
+   * which every delta overwrites: a delta made before our scan reached the server must not make
+   * the ticket valid again.
+   */
+  lc?: { at: string; by: string | null; device: string | null } | null;
+  /** The server refused the ticket online (cancelled, replaced) since the last manifest. */
+  x?: boolean;
+}
+
+/** The header of the latest manifest applied for one performance. */
+export interface StoredManifest {
+  performance_id: number;
+  performance: ManifestPerformance;
+  seq: number;
+  generated_at: string;
+  expires_at: string;
+  /** Key and signature of the latest document applied (full or delta), for the record. */
+  key_id: string;
+  signature: string;
+  /** When the server last answered a refresh (a delta or "not modified"). */
+  checked_at: string;
+  /** The ETag of the last answer: sent back so that an unchanged manifest costs a 304. */
+  etag?: string | null;
+}
+
+export interface OutboxEvent extends ScanEvent {
+  /** Device time in ms when it was queued: the order of sending. */
+  queued_at: number;
+  /**
+   * An online confirmation of this scan is in flight until then (epoch ms): the sync leaves the
+   * event alone so that the same admission is not sent twice.
+   */
+  hold_until: number;
+}
+
+/** A scan the server did not accept as it was admitted here (not a duplicate: those are conflicts). */
+export interface RejectedScan {
+  event_id: string;
+  reservation_id: number | null;
+  result: ScanResult;
+  scanned_at: string;
+}
+
+/** Settings and small state, one row per key. */
+export interface MetaValues {
+  user: SessionUser;
+  device: RegisteredDevice;
+  keys: PublicKeyJwk[];
+  /** Server time minus device time, and how sure we are of it. */
+  clock: ClockEstimate;
+  last_sync_at: string;
+  conflicts: SyncConflict[];
+  rejected: RejectedScan[];
+  decoder: DecoderName;
+  /** The performance being scanned, to return to it after a reload. */
+  current_performance: number;
+}
+
+export type MetaKey = keyof MetaValues;
+
+interface MetaRow {
+  key: MetaKey;
+  value: unknown;
+}
+
+export class DoorDb extends Dexie {
+  entries!: EntityTable<StoredEntry, 'r'>;
+  manifests!: EntityTable<StoredManifest, 'performance_id'>;
+  outbox!: EntityTable<OutboxEvent, 'id'>;
+  meta!: EntityTable<MetaRow, 'key'>;
+
+  constructor(name = 'azionelab-door') {
+    super(name);
+    this.version(1).stores({
+      // Keyed by reservation id; looked up by token hash (scans) and code hash (typed codes).
+      entries: 'r, h, k, p',
+      manifests: 'performance_id',
+      outbox: 'id, queued_at',
+      meta: 'key',
+    });
+  }
+
+  async getMeta<K extends MetaKey>(key: K): Promise<MetaValues[K] | undefined> {
+    return (await this.meta.get(key))?.value as MetaValues[K] | undefined;
+  }
+
+  async setMeta<K extends MetaKey>(key: K, value: MetaValues[K]): Promise<void> {
+    await this.meta.put({ key, value });
+  }
+
+  async deleteMeta(key: MetaKey): Promise<void> {
+    await this.meta.delete(key);
+  }
+
+  /**
+   * Sign-out: guests, scans and the signed-in user go; the device keeps its registration and
+   * its settings (decoder, keys), which say nothing about guests.
+   */
+  async eraseGuestData(): Promise<void> {
+    await this.transaction('rw', [this.entries, this.manifests, this.outbox, this.meta], async () => {
+      await Promise.all([this.entries.clear(), this.manifests.clear(), this.outbox.clear()]);
+      await this.meta.bulkDelete(['user', 'last_sync_at', 'conflicts', 'rejected', 'current_performance']);
+    });
+  }
+
+  /** Revoked device: nothing stays, not even its registration. */
+  async eraseEverything(): Promise<void> {
+    await this.transaction('rw', [this.entries, this.manifests, this.outbox, this.meta], async () => {
+      await Promise.all([this.entries.clear(), this.manifests.clear(), this.outbox.clear(), this.meta.clear()]);
+    });
+  }
+}
+
+export const doorDb = new DoorDb();

@@ -1,0 +1,123 @@
+import type { DeltaManifest, FullManifest, ManifestEntry } from '../../../../shared/src/manifest';
+import type { DoorDb, StoredEntry, StoredManifest } from './door-db';
+
+/*
+ * Applying checked manifests to IndexedDB. The caller verified the signature first (see
+ * manifest-download.ts); here the order of documents is checked: a signed but older manifest
+ * (a replay, or a stale copy from a cache) must not bring back tickets cancelled since.
+ */
+
+/** Why a manifest was not applied; the UI says it in words. */
+export type ManifestRefusal = 'manifest_replayed' | 'manifest_gap' | 'manifest_other_performance' | 'manifest_missing';
+
+export class ManifestRefused extends Error {
+  constructor(readonly code: ManifestRefusal) {
+    super(code);
+    this.name = 'ManifestRefused';
+  }
+}
+
+export interface SignatureProof {
+  keyId: string;
+  signature: string;
+}
+
+function isOlder(incoming: { seq: number; generated_at: string }, stored: StoredManifest): boolean {
+  return incoming.seq < stored.seq || Date.parse(incoming.generated_at) < Date.parse(stored.generated_at);
+}
+
+const toStored = (entry: ManifestEntry, performanceId: number, previous?: StoredEntry): StoredEntry => ({
+  ...entry,
+  p: performanceId,
+  // What this device admitted survives a newer manifest until the server has it too.
+  ...(previous?.lc && !entry.c && { lc: previous.lc }),
+});
+
+/** Replaces everything known about a performance with a full manifest. */
+export async function applyFullManifest(db: DoorDb, manifest: FullManifest, proof: SignatureProof, now = new Date()): Promise<void> {
+  const performanceId = manifest.performance.id;
+  await db.transaction('rw', [db.entries, db.manifests], async () => {
+    const stored = await db.manifests.get(performanceId);
+    if (stored && isOlder(manifest, stored)) throw new ManifestRefused('manifest_replayed');
+    const previous = new Map((await db.entries.where('p').equals(performanceId).toArray()).map((e) => [e.r, e]));
+    await db.entries.where('p').equals(performanceId).delete();
+    await db.entries.bulkPut(manifest.entries.map((entry) => toStored(entry, performanceId, previous.get(entry.r))));
+    await db.manifests.put({
+      performance_id: performanceId,
+      performance: manifest.performance,
+      seq: manifest.seq,
+      generated_at: manifest.generated_at,
+      expires_at: manifest.expires_at,
+      key_id: proof.keyId,
+      signature: proof.signature,
+      checked_at: now.toISOString(),
+    });
+  });
+}
+
+/** Applies the changes since our last manifest: new or changed entries, cancelled reservations. */
+export async function applyDeltaManifest(db: DoorDb, delta: DeltaManifest, proof: SignatureProof, now = new Date()): Promise<void> {
+  await db.transaction('rw', [db.entries, db.manifests], async () => {
+    const stored = await db.manifests.get(delta.performance_id);
+    if (!stored) throw new ManifestRefused('manifest_missing');
+    if (isOlder(delta, stored)) throw new ManifestRefused('manifest_replayed');
+    // Changes between our seq and the delta's start would be missing.
+    if (delta.since > stored.seq) throw new ManifestRefused('manifest_gap');
+    const previous = new Map((await db.entries.bulkGet(delta.upserts.map((e) => e.r))).flatMap((e) => (e ? [[e.r, e] as const] : [])));
+    await db.entries.bulkPut(delta.upserts.map((entry) => toStored(entry, delta.performance_id, previous.get(entry.r))));
+    await db.entries.bulkDelete(delta.revoked);
+    await db.manifests.put({
+      ...stored,
+      seq: delta.seq,
+      generated_at: delta.generated_at,
+      key_id: proof.keyId,
+      signature: proof.signature,
+      checked_at: now.toISOString(),
+    });
+  });
+}
+
+/** The server had nothing new (304): only the time of the last check moves. */
+export async function markManifestChecked(db: DoorDb, performanceId: number, now = new Date(), etag?: string | null): Promise<void> {
+  await db.manifests.update(performanceId, { checked_at: now.toISOString(), ...(etag !== undefined && { etag }) });
+}
+
+/** Manifests past their `expires_at` are erased with their entries; returns their performances. */
+export async function eraseExpiredManifests(db: DoorDb, now: Date): Promise<number[]> {
+  return db.transaction('rw', [db.entries, db.manifests], async () => {
+    const expired = (await db.manifests.toArray()).filter((m) => Date.parse(m.expires_at) <= now.getTime()).map((m) => m.performance_id);
+    for (const performanceId of expired) await db.entries.where('p').equals(performanceId).delete();
+    await db.manifests.bulkDelete(expired);
+    return expired;
+  });
+}
+
+export function findByTokenHash(db: DoorDb, tokenHash: string): Promise<StoredEntry | undefined> {
+  return db.entries.where('h').equals(tokenHash).first();
+}
+
+/** Codes are short: prefer the performance being scanned should two ever collide. */
+export async function findByCodeHash(db: DoorDb, codeHash: string, performanceId: number): Promise<StoredEntry | undefined> {
+  const found = await db.entries.where('k').equals(codeHash).toArray();
+  return found.find((e) => e.p === performanceId) ?? found[0];
+}
+
+export interface AdmissionCounts {
+  reservations: number;
+  seats: number;
+  admittedReservations: number;
+  admittedSeats: number;
+}
+
+export async function admissionCounts(db: DoorDb, performanceId: number): Promise<AdmissionCounts> {
+  const counts: AdmissionCounts = { reservations: 0, seats: 0, admittedReservations: 0, admittedSeats: 0 };
+  await db.entries.where('p').equals(performanceId).each((entry) => {
+    counts.reservations += 1;
+    counts.seats += entry.n;
+    if (entry.c || entry.lc) {
+      counts.admittedReservations += 1;
+      counts.admittedSeats += entry.n;
+    }
+  });
+  return counts;
+}
