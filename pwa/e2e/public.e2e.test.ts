@@ -403,6 +403,10 @@ describe('public booking site in a browser', () => {
     expect(page.url()).toBe(link);
     await expectAccessible(page);
     await screenshot(page, 'public-confirm-full-phone');
+    // The explanation follows a change of language.
+    await page.getByRole('button', { name: 'IT, Italiano' }).click();
+    await shown(page.getByRole('alert').getByText(/resta 1 posto, non abbastanza per il tuo gruppo/));
+    await page.getByRole('button', { name: 'EN, English' }).click();
 
     await setSeats(ids.fillsUp, { manuallyOccupiedSeats: 0 });
     await page.getByRole('button', { name: 'Try again' }).click();
