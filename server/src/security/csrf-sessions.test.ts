@@ -3,6 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { performances } from '../db/schema.js';
 import { hashToken } from '../lib/tokens.js';
+import { TABLES } from '../ops/move-to-postgres.js';
 import {
   aConfirmedReservation,
   aPendingReservation,
@@ -153,25 +154,8 @@ async function aReservation(): Promise<string> {
   return String((await aConfirmedReservation(ctx, performance.id)).reservation.id);
 }
 
-const TABLES = [
-  'users',
-  'sessions',
-  'venues',
-  'shows',
-  'performances',
-  'reservations',
-  'reservation_tokens',
-  'check_ins',
-  'mail_outbox',
-  'audit_log',
-  'devices',
-  'scan_events',
-  'door_changes',
-  'waitlist_entries',
-  'waitlist_tokens',
-];
 
-/** Every row of every table that a write could touch, as one comparable text. */
+/** Every row of every data table (the list the PGlite → PostgreSQL move copies), as one text. */
 async function snapshot(): Promise<string> {
   const parts: string[] = [];
   for (const table of TABLES) {
