@@ -24,6 +24,8 @@ const TITLE = `Amleto ${SCRIPT}${IMG}`.slice(0, 200);
 const DESCRIPTION = `${SVG} ${FRAME} javascript:window.${MARK}=6`;
 const VENUE = `Sala ${SVG}`;
 const STAFF_NAME = `Mallory ${IMG}`;
+const DEVICE = `Porta ${SVG}`;
+const DOOR_USER = { email: 'mallory@azionelab.test', password: 'a long enough password' };
 const INJECTED = '#xss-img, #xss-svg, #xss-frame, img[src="x"], iframe[srcdoc]';
 
 describe('stored XSS payloads render as text', () => {
@@ -58,7 +60,7 @@ describe('stored XSS payloads render as text', () => {
     const origin = { Origin: stack.baseUrl };
     expect((await staff.request.post('/api/auth/login', { data: DEMO_ADMIN, headers: origin })).status()).toBe(200);
     const created = await staff.request.post('/api/admin/users', {
-      data: { email: 'mallory@azionelab.test', display_name: STAFF_NAME, role: 'door', password: 'a long enough password' },
+      data: { ...DOOR_USER, display_name: STAFF_NAME, role: 'door' },
       headers: origin,
     });
     expect(created.status()).toBe(201);
@@ -150,6 +152,29 @@ describe('stored XSS payloads render as text', () => {
     it('users and audit log: staff display name as text', async () => {
       await expectInert(await open(staff, '/admin/users'), 'admin-users', [STAFF_NAME]);
       await expectInert(await open(staff, '/admin/audit'), 'admin-audit', ['mallory@azionelab.test']);
+    });
+  });
+
+  describe('door app', () => {
+    it('performance list, guest search and device name as text', async () => {
+      const page = await open(await stack.newContext(), '/door/');
+      await page.getByLabel('Email').fill(DOOR_USER.email);
+      await page.getByLabel('Password').fill(DOOR_USER.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByLabel('Device name').fill(DEVICE);
+      await page.getByRole('button', { name: 'Register this device' }).click();
+      await page.getByRole('heading', { name: 'Which performance?' }).waitFor();
+      const item = page.getByRole('listitem').filter({ hasText: TITLE });
+      await item.getByRole('button', { name: 'Download guest list' }).click();
+      await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
+      await page.getByRole('button', { name: 'Guest without phone' }).click();
+      await page.getByLabel('Guest name').fill('Eve');
+      await page.getByLabel('Guest name').press('Enter');
+      await expectInert(page, 'door-guest-search', [GUEST_NAME, DEVICE]);
+    });
+
+    it('admin door devices page: device name as text', async () => {
+      await expectInert(await open(staff, '/admin/door-devices'), 'admin-door-devices', [DEVICE]);
     });
   });
 });
