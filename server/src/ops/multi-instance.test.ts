@@ -1,10 +1,8 @@
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { databaseUrl } from '../../../scripts/pg-cluster.js';
 import { openDatabase, type Database } from '../db/client.js';
 import { mailOutbox, performances, reservations, shows, venues } from '../db/schema.js';
-import { TEMPLATE_DB } from '../test/pg-global-setup.js';
+import { databaseFromTemplate } from '../test/pg-global-setup.js';
 import { ServerProcess } from '../test/server-process.js';
 import { SmtpMailbox, tokenInMail } from '../test/smtp-mailbox.js';
 
@@ -23,11 +21,7 @@ let database: Database | undefined;
 
 beforeAll(async () => {
   if (!clusterUrl) return;
-  const name = `multi_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = postgres(clusterUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name} template ${TEMPLATE_DB}`);
-  await admin.end();
-  const url = databaseUrl(clusterUrl, name);
+  const url = await databaseFromTemplate(clusterUrl, 'multi');
   database = await openDatabase({ databaseUrl: url });
   mailbox = await SmtpMailbox.start();
   const env = {

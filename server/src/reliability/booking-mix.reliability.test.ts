@@ -2,9 +2,9 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.js';
 import { auditLog, performances, reservations, reservationTokens, shows, venues } from '../db/schema.js';
-import { ServerProcess } from '../test/server-process.js';
-import { recipientOf, SmtpMailbox, tokenInMail } from '../test/smtp-mailbox.js';
-import { call, freshDatabase, reportSeedOnFailure, Rng, seedsFor, serverEnv, staffLogin, type Answer } from './reliability-kit.js';
+import type { ServerProcess } from '../test/server-process.js';
+import { recipientOf, tokenInMail, type SmtpMailbox } from '../test/smtp-mailbox.js';
+import { call, reportSeedOnFailure, Rng, seedsFor, staffLogin, startStack, type Answer, type Stack } from './reliability-kit.js';
 
 /*
  * Randomized concurrent mixes on two server processes sharing one PostgreSQL: guests book and
@@ -18,24 +18,19 @@ import { call, freshDatabase, reportSeedOnFailure, Rng, seedsFor, serverEnv, sta
 const SEEDS = seedsFor(process.env.RELIABILITY_SEED, 6);
 const BURSTS = 4;
 
+let stack: Stack;
 let database: Database;
 let mailbox: SmtpMailbox;
 let servers: ServerProcess[] = [];
 let staffCookie = '';
 
 beforeAll(async () => {
-  const fresh = await freshDatabase('mix');
-  database = fresh.database;
-  mailbox = await SmtpMailbox.start();
-  servers = await Promise.all([0, 1].map(() => ServerProcess.start({ databaseUrl: fresh.url, env: serverEnv(mailbox.url) })));
+  stack = await startStack('mix', 2);
+  ({ database, mailbox, servers } = stack);
   staffCookie = await staffLogin(database, servers[0]!.base, 'admin');
 });
 
-afterAll(async () => {
-  await Promise.all(servers.map((server) => server.stop()));
-  await database?.close();
-  await mailbox?.stop();
-});
+afterAll(() => stack?.stop());
 
 interface Booked {
   id: number;

@@ -1,10 +1,10 @@
-import postgres from 'postgres';
 import { inject, onTestFailed } from 'vitest';
-import { databaseUrl } from '../../../scripts/pg-cluster.js';
-import { hashPassword } from '../auth/passwords.js';
 import { openDatabase, type Database } from '../db/client.js';
-import { mailOutbox, users, type UserRole } from '../db/schema.js';
-import { TEMPLATE_DB } from '../test/pg-global-setup.js';
+import { mailOutbox, type UserRole } from '../db/schema.js';
+import { databaseFromTemplate } from '../test/pg-global-setup.js';
+import { ServerProcess } from '../test/server-process.js';
+import { SmtpMailbox } from '../test/smtp-mailbox.js';
+import { staffLogin as loginAs } from '../test/staff-login.js';
 
 /*
  * Shared pieces of the reliability suite: seeded randomness (the seed is printed when a test
@@ -84,15 +84,32 @@ export function reportSeedOnFailure(seed: number, what: string): void {
 export async function freshDatabase(prefix: string): Promise<{ url: string; database: Database }> {
   const clusterUrl = inject('pgClusterUrl');
   if (!clusterUrl) throw new Error('the reliability suite needs PostgreSQL (its global setup starts a throwaway cluster)');
-  const name = `${prefix}_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = postgres(clusterUrl, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`create database ${name} template ${TEMPLATE_DB}`);
-  } finally {
-    await admin.end();
-  }
-  const url = databaseUrl(clusterUrl, name);
+  const url = await databaseFromTemplate(clusterUrl, prefix);
   return { url, database: await openDatabase({ databaseUrl: url }) };
+}
+
+export interface Stack {
+  database: Database;
+  mailbox: SmtpMailbox;
+  servers: ServerProcess[];
+  stop(): Promise<void>;
+}
+
+/** A fresh database, a real SMTP server, and `instances` server processes using both. */
+export async function startStack(prefix: string, instances = 1): Promise<Stack> {
+  const { url, database } = await freshDatabase(prefix);
+  const mailbox = await SmtpMailbox.start();
+  const servers = await Promise.all(Array.from({ length: instances }, () => ServerProcess.start({ databaseUrl: url, env: serverEnv(mailbox.url) })));
+  return {
+    database,
+    mailbox,
+    servers,
+    async stop() {
+      await Promise.all(servers.map((server) => server.stop()));
+      await database.close();
+      await mailbox.stop();
+    },
+  };
 }
 
 export interface Answer {
@@ -134,17 +151,8 @@ export async function call(base: string, method: string, path: string, options: 
   }
 }
 
-const PASSWORD = 'reliability suite password';
-
 /** A staff user of this role, logged in through `base`: returns the Cookie header value. */
-export async function staffLogin(database: Database, base: string, role: UserRole): Promise<string> {
-  const email = `${role}-${Math.random().toString(36).slice(2, 8)}@azionelab.test`;
-  await database.db.insert(users).values({ email, passwordHash: await hashPassword(PASSWORD), role, displayName: `${role} staff` });
-  const headers = { origin: SITE, 'content-type': 'application/json' };
-  const response = await fetch(`${base}/api/auth/login`, { method: 'POST', headers, body: JSON.stringify({ email, password: PASSWORD }) });
-  if (response.status !== 200) throw new Error(`login failed: ${response.status} ${await response.text()}`);
-  return (response.headers.get('set-cookie') ?? '').split(';')[0]!;
-}
+export const staffLogin = (database: Database, base: string, role: UserRole) => loginAs(database, base, role, SITE);
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,10 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../db/client.js';
 import { mailOutbox, performances, shows, venues } from '../db/schema.js';
-import { ServerProcess } from '../test/server-process.js';
-import { recipientOf, SmtpMailbox } from '../test/smtp-mailbox.js';
-import { call, drainedOutbox, freshDatabase, sleep, serverEnv } from './reliability-kit.js';
+import { recipientOf } from '../test/smtp-mailbox.js';
+import { call, drainedOutbox, sleep, startStack, type Stack } from './reliability-kit.js';
 
 /*
  * The mail server is down while guests book: bookings keep succeeding (the email waits in the
@@ -12,25 +10,16 @@ import { call, drainedOutbox, freshDatabase, sleep, serverEnv } from './reliabil
  * mail server is back every email is delivered by the retry, exactly once.
  */
 
-let database: Database;
-let mailbox: SmtpMailbox;
-let server: ServerProcess;
-
+let stack: Stack;
 beforeAll(async () => {
-  const fresh = await freshDatabase('smtp');
-  database = fresh.database;
-  mailbox = await SmtpMailbox.start();
-  server = await ServerProcess.start({ databaseUrl: fresh.url, env: serverEnv(mailbox.url) });
+  stack = await startStack('smtp');
 });
-
-afterAll(async () => {
-  await server?.stop();
-  await database?.close();
-  await mailbox?.stop();
-});
+afterAll(() => stack?.stop());
 
 describe('an SMTP outage', () => {
   it('does not stop bookings, and every email is delivered once when the mail server returns', async () => {
+    const { database, mailbox } = stack;
+    const server = stack.servers[0]!;
     const { db } = database;
     const [venue] = await db.insert(venues).values({ name: 'Sala muta', capacity: 500 }).returning();
     const [show] = await db.insert(shows).values({ title: 'Senza posta', slug: 'senza-posta', published: true }).returning();

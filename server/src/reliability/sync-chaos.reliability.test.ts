@@ -1,13 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../db/client.js';
 import { checkIns, scanEvents } from '../db/schema.js';
 import { aPerformanceWithTickets, type BulkTicket } from '../test/bulk-tickets.js';
-import { ServerProcess } from '../test/server-process.js';
-import { SmtpMailbox } from '../test/smtp-mailbox.js';
 import { seededUuid, SimulatedDevice, type ScanEvent } from './door-devices.js';
-import { call, freshDatabase, reportSeedOnFailure, Rng, seedsFor, serverEnv, sleep, staffLogin } from './reliability-kit.js';
+import { call, reportSeedOnFailure, Rng, seedsFor, sleep, staffLogin, startStack, type Stack } from './reliability-kit.js';
 
 /*
  * Three door devices, 2,000 tickets, a hostile network (offline windows, lost answers,
@@ -21,22 +18,11 @@ import { call, freshDatabase, reportSeedOnFailure, Rng, seedsFor, serverEnv, sle
 const [SEED] = seedsFor(process.env.RELIABILITY_SEED, 1) as [number];
 const TICKETS = 2000;
 
-let database: Database;
-let mailbox: SmtpMailbox;
-let server: ServerProcess;
-
+let stack: Stack;
 beforeAll(async () => {
-  const fresh = await freshDatabase('sync');
-  database = fresh.database;
-  mailbox = await SmtpMailbox.start();
-  server = await ServerProcess.start({ databaseUrl: fresh.url, env: serverEnv(mailbox.url) });
+  stack = await startStack('sync');
 });
-
-afterAll(async () => {
-  await server?.stop();
-  await database?.close();
-  await mailbox?.stop();
-});
+afterAll(() => stack?.stop());
 
 interface PlannedScan extends ScanEvent {
   device: number;
@@ -80,6 +66,8 @@ function planScans(rng: Rng, performanceId: number, tickets: BulkTicket[]): Plan
 
 describe('door sync under chaos', () => {
   it('acknowledges every scan once, admits each ticket once by its earliest scan, reports every conflict', async () => {
+    const { database } = stack;
+    const server = stack.servers[0]!;
     reportSeedOnFailure(SEED, 'sync chaos');
     const rng = new Rng(SEED);
     const { performanceId, tickets } = await aPerformanceWithTickets(database.db, { tickets: TICKETS, startsAt: new Date(Date.now() + 3_600_000) });

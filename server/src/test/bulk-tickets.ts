@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { sealGuest } from '../../../shared/src/guest-seal.js';
 import type { Db } from '../db/client.js';
-import { performances, reservations, reservationTokens, shows, venues } from '../db/schema.js';
+import { doorChanges, performances, reservations, reservationTokens, shows, venues } from '../db/schema.js';
 import { generateReservationCode, generateToken, hashToken } from '../lib/tokens.js';
 
 /**
  * A performance with thousands of confirmed tickets, written in a few multi-row inserts: what
  * the booking flow would leave behind (confirmed reservation with a code, check-in token hash,
- * sealed guest name), without going through a confirmation each. For the door's volume tests
- * and benchmarks; the booking flow itself is covered by its own tests.
+ * sealed guest name, door change), without going through a confirmation each. For the door's
+ * volume tests and benchmarks; the booking flow itself is covered by its own tests.
  */
 
 export interface BulkTicket {
@@ -68,6 +68,8 @@ export async function aPerformanceWithTickets(
         sealedGuest,
       })),
     );
+    // The door change each confirmation records: manifests count from these (`seq`).
+    await db.insert(doorChanges).values(issued.map(({ ticket }) => ({ performanceId: performance!.id, reservationId: ticket.reservationId })));
     tickets.push(...issued.map((i) => i.ticket));
   }
   return { performanceId: performance!.id, tickets };

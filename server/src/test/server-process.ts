@@ -15,10 +15,16 @@ export interface ServerProcessOptions {
   /** Keep the child's stderr on ours (default) or drop it (a benchmark's own output stays readable). */
   stderr?: 'inherit' | 'ignore';
   readyTimeoutMs?: number;
+  /** Another entry point than server/src/main.ts (a benchmark's baseline server); it gets PORT too. */
+  entry?: string;
+  /** What answers 200 once the process is ready (default /readyz). */
+  readyPath?: string;
 }
 
 export class ServerProcess {
   private child: ChildProcess | undefined;
+  /** Milliseconds from the last spawn until it answered `readyPath` (a cold start). */
+  startedInMs = 0;
   private exited: Promise<void> = Promise.resolve();
 
   private constructor(
@@ -45,7 +51,7 @@ export class ServerProcess {
   async start(): Promise<number> {
     if (this.child) throw new Error('server process already running');
     const started = performance.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', this.options.entry ?? 'server/src/main.ts'], {
       env: {
         // The child needs the parent's PATH and tsx setup; its own settings come after.
         ...process.env, // eslint-disable-line no-restricted-syntax
@@ -67,7 +73,8 @@ export class ServerProcess {
       if (this.child === child) this.child = undefined;
     });
     await this.waitReady(started);
-    return performance.now() - started;
+    this.startedInMs = performance.now() - started;
+    return this.startedInMs;
   }
 
   private async waitReady(started: number): Promise<void> {
@@ -75,7 +82,7 @@ export class ServerProcess {
     while (performance.now() < deadline) {
       if (!this.child) throw new Error('server process exited before it was ready');
       try {
-        if ((await fetch(`${this.base}/readyz`)).ok) return;
+        if ((await fetch(`${this.base}${this.options.readyPath ?? '/readyz'}`)).ok) return;
       } catch {
         // not listening yet
       }

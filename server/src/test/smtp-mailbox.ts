@@ -9,6 +9,9 @@ import { freePort } from '../../../scripts/pg-cluster.js';
  */
 export class SmtpMailbox {
   readonly messages: ParsedMail[] = [];
+  /** Accept and drop messages without parsing them (a benchmark's load generator needs the CPU). */
+  discard = false;
+  discarded = 0;
   private server: SMTPServer | undefined;
 
   private constructor(readonly port: number) {}
@@ -35,6 +38,14 @@ export class SmtpMailbox {
       // A stopped mailbox must refuse connections at once, not hold old ones open for 30 s.
       closeTimeout: 100,
       onData: (stream, _session, callback) => {
+        if (this.discard) {
+          stream.on('end', () => {
+            this.discarded += 1;
+            callback();
+          });
+          stream.resume();
+          return;
+        }
         simpleParser(stream).then((mail) => {
           this.messages.push(mail);
           callback();
