@@ -255,10 +255,16 @@ describe('staff admin in a browser', () => {
     const [confirmed] = await db().select().from(reservations).where(eq(reservations.id, ids.reservation));
     expect(confirmed!.status).toBe('confirmed');
     await stack.mailbox.waitFor(GUEST.email, /Your ticket: La locandiera/);
-    // The outbox marks a message sent just after the SMTP server has it.
+    // The outbox marks a message sent just after the SMTP server has it. The reminder waits in
+    // the outbox until the day before: it is due REMINDER_BEFORE ahead of the performance.
+    const outbox = async () => db().select().from(mailOutbox).where(eq(mailOutbox.reservationId, ids.reservation));
     await expect
-      .poll(async () => (await db().select().from(mailOutbox).where(eq(mailOutbox.reservationId, ids.reservation))).map((m) => `${m.kind}:${m.status}`).sort())
-      .toEqual(['reservation_confirmation:sent', 'reservation_ticket:sent']);
+      .poll(async () => (await outbox()).map((m) => `${m.kind}:${m.status}`).sort())
+      .toEqual(['reservation_confirmation:sent', 'reservation_reminder:pending', 'reservation_ticket:sent']);
+    const reminder = (await outbox()).find((m) => m.kind === 'reservation_reminder')!;
+    const [booked] = await db().select().from(performances).where(eq(performances.id, ids.performance));
+    expect(reminder.nextAttemptAt.getTime()).toBe(booked!.startsAt.getTime() - stack.runtime.services.env.REMINDER_BEFORE);
+    expect(reminder).toMatchObject({ recipient: GUEST.email, attempts: 0, sentAt: null });
 
     // The performance now counts the seats.
     await openFromMenu('Performances');
@@ -284,7 +290,8 @@ describe('staff admin in a browser', () => {
     const emails = page.getByRole('region', { name: 'Emails' });
     await shown(emails.getByRole('row').filter({ hasText: 'Confirmation link' }).getByText('Sent', { exact: true }));
     await shown(emails.getByRole('row').filter({ hasText: 'Ticket' }).getByText('Sent', { exact: true }));
-    expect(await emails.getByRole('row').count()).toBe(3);
+    await shown(emails.getByRole('row').filter({ hasText: 'Reminder (the day before)' }).getByText('Waiting', { exact: true }));
+    expect(await emails.getByRole('row').count()).toBe(4);
 
     const history = page.getByRole('region', { name: 'History' }).getByRole('listitem');
     await expect.poll(() => history.count()).toBe(2);

@@ -44,6 +44,10 @@ export interface Performance {
   pending_seats: number;
   available_seats: number;
   checked_in_seats: number;
+  /** Seats held for open waiting-list offers (counted out of the available ones). */
+  held_seats: number;
+  /** Entries waiting in line (opt-in confirmed, not offered yet). */
+  waiting_entries: number;
 }
 
 export const RESERVATION_STATUSES = RESERVATION_STATUS_VALUES;
@@ -65,6 +69,24 @@ export interface Reservation {
   confirmed_at: string | null;
   cancelled_at: string | null;
   checked_in_at: string | null;
+}
+
+/** As `WAITLIST_STATUSES` in server/src/db/schema.ts. */
+export type WaitlistStatus = 'pending' | 'waiting' | 'offered' | 'accepted' | 'expired' | 'removed';
+
+/** One entry of `GET /api/admin/performances/:id/waitlist` (offered first, then the line, then the rest). */
+export interface WaitlistEntry {
+  id: number;
+  performance_id: number;
+  name: string;
+  email: string;
+  party_size: number;
+  status: WaitlistStatus;
+  created_at: string;
+  joined_at: string | null;
+  offered_at: string | null;
+  offer_expires_at: string | null;
+  reservation_id: number | null;
 }
 
 export interface Page<T> {

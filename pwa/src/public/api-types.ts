@@ -58,3 +58,44 @@ export interface ReservationCancelled {
   reservation_id: number;
   status: 'cancelled';
 }
+
+/** The performance a waiting-list answer is about (no seat counts). */
+export interface WaitlistPerformance {
+  id: number;
+  show_title: string;
+  venue_name: string;
+  starts_at: string;
+}
+
+/** 201 of POST /api/performances/:id/waitlist: the entry waits for its opt-in link. */
+export interface WaitlistJoined {
+  entry_id: number;
+  status: 'pending';
+  party_size: number;
+}
+
+export type WaitlistStatus = 'pending' | 'waiting' | 'offered' | 'accepted' | 'expired' | 'removed';
+
+/** 200 of POST /api/waitlist/confirm: the place in line (`position` is 0 unless waiting). */
+export interface WaitlistPlace {
+  status: WaitlistStatus;
+  party_size: number;
+  position: number;
+  performance: WaitlistPerformance;
+}
+
+/** 200 of POST /api/waitlist/offer: the seats held for the visitor, and until when. */
+export interface WaitlistOffer {
+  status: 'offered';
+  party_size: number;
+  offer_expires_at: string | null;
+  performance: WaitlistPerformance;
+}
+
+/** What any answer that issues a ticket carries: enough for the ticket page to show it at once. */
+export type IssuedTicket = Pick<ReservationConfirmed, 'reservation_id' | 'party_size' | 'qr_code_url' | 'qr_code_image'>;
+
+/** 200 of POST /api/waitlist/accept: the shape of a confirmation, without the seat count. */
+export interface WaitlistAccepted extends IssuedTicket {
+  status: 'confirmed';
+}

@@ -1,4 +1,4 @@
-import type { ReservationConfirmed } from './api-types';
+import type { IssuedTicket } from './api-types';
 
 /*
  * What one page hands to the next, kept in memory only: the guest's email never goes into a
@@ -25,18 +25,18 @@ export function bookingReceipt(): BookingReceipt | undefined {
 }
 
 /**
- * The answer of the confirmation, for the ticket page it moves to. That page loads the ticket
- * again (with the performance details the confirmation does not carry); if that fails, the QR
- * code from here is still shown.
+ * The answer of the confirmation (or of a waiting-list offer taken), for the ticket page it
+ * moves to. That page loads the ticket again (with the performance details the answer does not
+ * carry); if that fails, the QR code from here is still shown.
  */
-let confirmed: { token: string; answer: ReservationConfirmed } | undefined;
+let confirmed: { token: string; answer: IssuedTicket } | undefined;
 
-export function handOverConfirmed(token: string, answer: ReservationConfirmed): void {
+export function handOverConfirmed(token: string, answer: IssuedTicket): void {
   confirmed = { token, answer };
 }
 
 /** The confirmation of this check-in token, once: a later visit to the page is not "just confirmed". */
-export function takeConfirmed(token: string): ReservationConfirmed | undefined {
+export function takeConfirmed(token: string): IssuedTicket | undefined {
   const found = confirmed?.token === token ? confirmed.answer : undefined;
   confirmed = undefined;
   return found;

@@ -1,6 +1,7 @@
 import type { KnownErrorCode } from '../known-error-codes';
 import { doorEn } from './door.en';
 import { publicEn } from './public.en';
+import { waitlistEn } from './waitlist.en';
 
 /*
  * English, the reference dictionary: its keys are the type of every key (`MessageKey`), and the
@@ -184,6 +185,39 @@ export const en = {
   'admin.performances.delete_body': '{show} on {when} will be deleted. This cannot be undone.',
   'admin.performances.need_show_and_venue': 'Create a show and a venue first.',
   'admin.performances.created': 'Performance created.',
+
+  'admin.waitlist.title': 'Waiting list',
+  'admin.waitlist.empty': 'Nobody is on the waiting list of this performance.',
+  'admin.waitlist.summary': '{waiting} waiting in line · {held} seats held by open offers · {available} free',
+  'admin.waitlist.link': 'Waiting list ({count})',
+  'admin.waitlist.held': '{count} held for the waiting list',
+  'admin.waitlist.held_legend': 'Held (waiting list)',
+  'admin.waitlist.waiting': '{count} on the waiting list',
+  'admin.waitlist.name': 'Name',
+  'admin.waitlist.party_size': 'Seats',
+  'admin.waitlist.status': 'Status',
+  'admin.waitlist.times': 'When',
+  'admin.waitlist.joined_at': 'In line since {time}',
+  'admin.waitlist.created_at': 'Signed up {time}',
+  'admin.waitlist.offered_at': 'Offered {time}',
+  'admin.waitlist.expires_at': 'Held until {time}',
+  'admin.waitlist.reservation': 'Reservation no. {id}',
+  'admin.waitlist.status.pending': 'Email not confirmed',
+  'admin.waitlist.status.waiting': 'Waiting',
+  'admin.waitlist.status.offered': 'Offered',
+  'admin.waitlist.status.accepted': 'Accepted',
+  'admin.waitlist.status.expired': 'Offer expired',
+  'admin.waitlist.status.removed': 'Removed',
+  'admin.waitlist.offer': 'Offer seats',
+  'admin.waitlist.offer_title': 'Offer seats to {name}?',
+  'admin.waitlist.offer_body': '{count} seats are held for {name} out of turn, and an offer link is emailed to {email}.',
+  'admin.waitlist.offer_body.one': '{count} seat is held for {name} out of turn, and an offer link is emailed to {email}.',
+  'admin.waitlist.offered_notice': 'Seats offered to {name}: the offer is on its way by email.',
+  'admin.waitlist.insufficient_seats': 'Not enough free seats for this party: {count} free. Free more seats first (additional seats, or fewer seats held back).',
+  'admin.waitlist.remove': 'Remove',
+  'admin.waitlist.remove_title': 'Remove {name} from the waiting list?',
+  'admin.waitlist.remove_body': '{name} will not be offered seats for this performance. Seats held by an open offer go to the next in line.',
+  'admin.waitlist.removed_notice': '{name} was removed from the waiting list.',
 
   'admin.shows.title': 'Shows',
   'admin.shows.new': 'New show',
@@ -372,6 +406,7 @@ export const en = {
 
   ...publicEn,
   ...doorEn,
+  ...waitlistEn,
 } as const satisfies Record<`error.${KnownErrorCode}`, string> & Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -1,6 +1,7 @@
 import { doorIt } from './door.it';
 import type { MessageKey } from './en';
 import { publicIt } from './public.it';
+import { waitlistIt } from './waitlist.it';
 
 /** Italian: every key of the English dictionary, or `npm run check` fails. */
 export const it: Record<MessageKey, string> = {
@@ -179,6 +180,39 @@ export const it: Record<MessageKey, string> = {
   'admin.performances.delete_body': '{show} del {when} sarà eliminata. L’operazione non si può annullare.',
   'admin.performances.need_show_and_venue': 'Crea prima uno spettacolo e una sala.',
   'admin.performances.created': 'Replica creata.',
+
+  'admin.waitlist.title': 'Lista d’attesa',
+  'admin.waitlist.empty': 'Nessuno è in lista d’attesa per questa replica.',
+  'admin.waitlist.summary': '{waiting} in lista · {held} posti tenuti da offerte aperte · {available} liberi',
+  'admin.waitlist.link': 'Lista d’attesa ({count})',
+  'admin.waitlist.held': '{count} tenuti per la lista d’attesa',
+  'admin.waitlist.held_legend': 'Tenuti (lista d’attesa)',
+  'admin.waitlist.waiting': '{count} in lista d’attesa',
+  'admin.waitlist.name': 'Nome',
+  'admin.waitlist.party_size': 'Posti',
+  'admin.waitlist.status': 'Stato',
+  'admin.waitlist.times': 'Quando',
+  'admin.waitlist.joined_at': 'In lista dal {time}',
+  'admin.waitlist.created_at': 'Iscritto il {time}',
+  'admin.waitlist.offered_at': 'Offerta il {time}',
+  'admin.waitlist.expires_at': 'Tenuti fino al {time}',
+  'admin.waitlist.reservation': 'Prenotazione n. {id}',
+  'admin.waitlist.status.pending': 'Email da confermare',
+  'admin.waitlist.status.waiting': 'In lista',
+  'admin.waitlist.status.offered': 'Offerta inviata',
+  'admin.waitlist.status.accepted': 'Accettata',
+  'admin.waitlist.status.expired': 'Offerta scaduta',
+  'admin.waitlist.status.removed': 'Tolto',
+  'admin.waitlist.offer': 'Offri i posti',
+  'admin.waitlist.offer_title': 'Offrire i posti a {name}?',
+  'admin.waitlist.offer_body': '{count} posti vengono tenuti per {name} fuori turno, e un link all’offerta viene mandato a {email}.',
+  'admin.waitlist.offer_body.one': '{count} posto viene tenuto per {name} fuori turno, e un link all’offerta viene mandato a {email}.',
+  'admin.waitlist.offered_notice': 'Posti offerti a {name}: l’offerta è partita per email.',
+  'admin.waitlist.insufficient_seats': 'Non ci sono abbastanza posti liberi per questo gruppo: {count} liberi. Prima libera altri posti (posti aggiuntivi, o meno posti riservati).',
+  'admin.waitlist.remove': 'Togli',
+  'admin.waitlist.remove_title': 'Togliere {name} dalla lista d’attesa?',
+  'admin.waitlist.remove_body': 'A {name} non verranno offerti posti per questa replica. I posti tenuti da un’offerta aperta passano al prossimo in lista.',
+  'admin.waitlist.removed_notice': '{name} è stato tolto dalla lista d’attesa.',
 
   'admin.shows.title': 'Spettacoli',
   'admin.shows.new': 'Nuovo spettacolo',
@@ -367,4 +401,5 @@ export const it: Record<MessageKey, string> = {
 
   ...publicIt,
   ...doorIt,
+  ...waitlistIt,
 };
