@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../server/src/auth/passwords.js';
 import { DEMO_ADMIN } from '../../server/src/db/seed-demo.js';
-import { checkIns, devices, performances, scanEvents, shows, users, venues } from '../../server/src/db/schema.js';
+import { checkIns, devices, performances, reservations, scanEvents, shows, users, venues } from '../../server/src/db/schema.js';
 import { Cable, cameraBrowser, ticketVideo } from './door-harness.js';
 import { screenshot, startStack, type Stack } from './harness.js';
 
@@ -22,7 +22,7 @@ describe('door app in a browser', () => {
   const cables: Cable[] = [];
   const browsers: Browser[] = [];
   let performanceId = 0;
-  const tickets: { id: number; qr: string; token: string }[] = [];
+  const tickets: { id: number; qr: string; token: string; code: string }[] = [];
   /** The two devices of the conflict, still open for the admin's test. */
   const conflictDoors: { context: BrowserContext; page: Page }[] = [];
 
@@ -32,7 +32,8 @@ describe('door app in a browser', () => {
     const { bookings } = stack.runtime.services;
     const pending = await bookings.create(performanceId, { name, email: `${partySize}-${name.split(' ')[0]!.toLowerCase()}@example.com`, phone: null, notes: null, party_size: partySize });
     const confirmed = await bookings.confirm(pending.rawConfirmationToken);
-    return { id: confirmed.reservation.id, qr: confirmed.qrCodeImage, token: confirmed.rawCheckInToken };
+    const [row] = await db().select({ code: reservations.code }).from(reservations).where(eq(reservations.id, confirmed.reservation.id));
+    return { id: confirmed.reservation.id, qr: confirmed.qrCodeImage, token: confirmed.rawCheckInToken, code: row!.code! };
   }
 
   /** A door phone: its own browser storage, its own network cable, the camera allowed. */
@@ -83,7 +84,7 @@ describe('door app in a browser', () => {
       .returning();
     performanceId = performance!.id;
     await db().insert(users).values({ email: DOOR_USER.email, displayName: DOOR_USER.name, role: 'door', passwordHash: await hashPassword(DOOR_USER.password) });
-    tickets.push(await aTicket('Niccolò Rossi', 2), await aTicket('Anna Bianchi', 1), await aTicket('Marco Verdi', 3));
+    tickets.push(await aTicket('Niccolò Rossi', 2), await aTicket('Anna Bianchi', 1), await aTicket('Marco Verdi', 3), await aTicket('Sofia Neri', 2));
   });
 
   afterAll(async () => {
@@ -127,7 +128,7 @@ describe('door app in a browser', () => {
     // The camera is on; the ticket shows up after five blank seconds: time to lose the network.
     await offline(context, cable);
     await page.getByTestId('connection').getByText('Offline').waitFor();
-    expect(await page.getByTestId('counters').innerText()).toMatch(/0\s*\/\s*3[\s\S]*0\s*\/\s*6/);
+    expect(await page.getByTestId('counters').innerText()).toMatch(/0\s*\/\s*4[\s\S]*0\s*\/\s*8/);
 
     await verdict(page, 'admit').waitFor();
     expect(await page.getByTestId('party-size').innerText()).toBe('2');
@@ -143,18 +144,35 @@ describe('door app in a browser', () => {
     expect(await verdict(page, 'already_admitted').innerText()).toContain('Giulia Porta · Door 1');
     await screenshot(page, 'door-verdict-already');
 
+    // A guest without phone, offline: the reservation code from the email, typed loosely.
+    await page.getByRole('button', { name: 'Guest without phone' }).click();
+    await page.getByLabel('Reservation code').fill(tickets[2]!.code.toLowerCase().replace('-', ' '));
+    await page.getByRole('dialog').getByRole('button', { name: 'Check' }).click();
+    await pending(page).getByText('2 scans to send').waitFor();
+    expect(await page.getByTestId('admitted-seats').innerText()).toBe('5');
+
     // A reload with no network: the worker serves the app, IndexedDB still has the list and the queue.
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'La locandiera' }).waitFor();
-    await pending(page).getByText('1 scan to send').waitFor();
-    expect(await page.getByTestId('admitted-reservations').innerText()).toBe('1');
+    await pending(page).getByText('2 scans to send').waitFor();
+    expect(await page.getByTestId('admitted-reservations').innerText()).toBe('2');
     expect(await db().select().from(checkIns)).toHaveLength(0);
+    await page.getByText('Starting the camera…').waitFor({ state: 'hidden' });
     await screenshot(page, 'door-offline-queue');
 
     await online(context, cable);
     await pending(page).getByText('All scans sent').waitFor();
     const [checkIn] = await db().select({ method: checkIns.method, device: devices.name }).from(checkIns).innerJoin(devices, eq(devices.id, checkIns.deviceId)).where(eq(checkIns.reservationId, ticket!.id));
     expect(checkIn).toEqual({ method: 'offline', device: 'Door 1' });
+
+    expect(await db().select().from(checkIns).where(eq(checkIns.reservationId, tickets[2]!.id))).toHaveLength(1);
+
+    // Online, a guest found by name.
+    await page.getByRole('button', { name: 'Guest without phone' }).click();
+    await page.getByLabel('Guest name').fill('neri');
+    await page.getByRole('dialog').getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('dialog').getByRole('listitem').filter({ hasText: 'Sofia Neri' }).getByRole('button', { name: 'Admit' }).click();
+    await expect.poll(async () => (await db().select().from(checkIns).where(eq(checkIns.reservationId, tickets[3]!.id))).length, { timeout: 15_000 }).toBe(1);
 
     // The admin sees the check-in.
     const admin = await stack.newContext();

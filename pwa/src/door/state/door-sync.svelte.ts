@@ -127,15 +127,19 @@ class DoorSync {
     try {
       const expired = await eraseExpiredManifests(doorDb, new Date(Date.now() + this.clockOffsetMs));
       if (this.performanceId !== null && expired.includes(this.performanceId)) this.performanceId = null;
-      await this.#send();
-      if (this.performanceId !== null) {
-        const sentAt = Date.now();
-        const result = await refreshManifest(doorDb, signingKeys, this.performanceId);
-        if (result.serverDate) this.noteClock(estimateFromDateHeader(result.serverDate, sentAt, Date.now()));
+      // The browser knows it has no network: no request, no failure, the next tick as usual
+      // (the `online` event brings the pass forward).
+      if (navigator.onLine) {
+        await this.#send();
+        if (this.performanceId !== null) {
+          const sentAt = Date.now();
+          const result = await refreshManifest(doorDb, signingKeys, this.performanceId);
+          if (result.serverDate) this.noteClock(estimateFromDateHeader(result.serverDate, sentAt, Date.now()));
+        }
+        connection.report('ok');
+        this.#failures = 0;
+        this.failing = false;
       }
-      connection.report('ok');
-      this.#failures = 0;
-      this.failing = false;
     } catch (error) {
       connection.report(error);
       if (error instanceof ApiError && error.code === 'device_revoked') {
