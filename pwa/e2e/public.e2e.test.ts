@@ -3,9 +3,9 @@ import { and, eq } from 'drizzle-orm';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { performances, reservationTokens, reservations, shows, venues } from '../../server/src/db/schema.js';
-import { zonedDateTime } from '../../server/src/lib/dates.js';
 import { linkIn, screenshot, startStack, type Stack } from './harness.js';
 import { accessibilityProblems, decodeQrOnScreen, decodeQrPng, recordApiCalls } from './public-helpers.js';
+import { romeEvening, romeLongDate } from './rome-time.js';
 
 /*
  * The public site in a real browser, as a visitor uses it: the programme, a booking with its
@@ -17,26 +17,13 @@ import { accessibilityProblems, decodeQrOnScreen, decodeQrPng, recordApiCalls } 
  * The browser runs in New York time on purpose: performances must still read in Rome's time.
  */
 
-const ROME = 'Europe/Rome';
 const GUEST = { name: 'Maria Bianchi', email: 'maria.bianchi@example.com', phone: '+39 06 1234 5678', seats: 2 };
 /** A small venue of our own, so that seats run out after a few bookings. */
 const STUDIO = { name: 'Sala Studio', capacity: 4 };
 const SHOW = { title: 'Prova aperta', slug: 'prova-aperta', description: 'Le prove del nuovo spettacolo, aperte al pubblico.' };
 const CHERRY = { title: 'Il giardino dei ciliegi', slug: 'il-giardino-dei-ciliegi', venue: 'Sala Grande', capacity: 80 };
 
-/** 19:00 in Rome, `days` from today. */
-function romeEvening(days: number): Date {
-  const day = new Date(Date.now() + days * 86_400_000);
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone: ROME, year: 'numeric', month: '2-digit', day: '2-digit' })
-      .formatToParts(day)
-      .map((part) => [part.type, part.value]),
-  );
-  return zonedDateTime({ year: Number(parts.year), month: Number(parts.month), day: Number(parts.day), hour: 19, minute: 0 }, ROME);
-}
-
-const longDate = (date: Date | string, locale: string) =>
-  new Intl.DateTimeFormat(locale, { timeZone: ROME, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(date));
+const longDate = romeLongDate;
 
 const shown = (locator: Locator) => locator.waitFor({ state: 'visible' });
 const gone = (locator: Locator) => locator.waitFor({ state: 'hidden' });

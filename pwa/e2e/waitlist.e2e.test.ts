@@ -3,9 +3,9 @@ import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ADMIN } from '../../server/src/db/seed-demo.js';
 import { performances, reservations, shows, venues, waitlistEntries } from '../../server/src/db/schema.js';
-import { zonedDateTime } from '../../server/src/lib/dates.js';
 import { linkIn, screenshot, startStack, type Stack } from './harness.js';
 import { accessibilityProblems, decodeQrOnScreen, recordApiCalls } from './public-helpers.js';
+import { ROME, romeEvening, romeLongDate } from './rome-time.js';
 
 /*
  * Issue 8's waiting list in a real browser, as visitors and the box office use it: a visitor
@@ -19,7 +19,6 @@ import { accessibilityProblems, decodeQrOnScreen, recordApiCalls } from './publi
  * The browser runs in New York time: times must still read in Rome's.
  */
 
-const ROME = 'Europe/Rome';
 const VENUE = { name: 'Sala Ridotto', capacity: 2 };
 const SHOW = { title: 'Le serve', slug: 'le-serve', description: 'Genet, due sorelle e la loro padrona.' };
 const HOLDER = { name: 'Carla Neri', email: 'carla.neri@example.com' };
@@ -30,19 +29,7 @@ const EZIO = { name: 'Ezio Villa', email: 'ezio.villa@example.com' };
 const OPT_IN = /Waiting list: confirm – Le serve/;
 const OFFER = /Seats for you: Le serve/;
 
-/** 19:00 in Rome, `days` from today. */
-function romeEvening(days: number): Date {
-  const day = new Date(Date.now() + days * 86_400_000);
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone: ROME, year: 'numeric', month: '2-digit', day: '2-digit' })
-      .formatToParts(day)
-      .map((part) => [part.type, part.value]),
-  );
-  return zonedDateTime({ year: Number(parts.year), month: Number(parts.month), day: Number(parts.day), hour: 19, minute: 0 }, ROME);
-}
-
-const longDate = (date: Date | string) =>
-  new Intl.DateTimeFormat('en-GB', { timeZone: ROME, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(date));
+const longDate = (date: Date | string) => romeLongDate(date, 'en-GB');
 const clock = (date: Date | string) => new Intl.DateTimeFormat('en-GB', { timeZone: ROME, hour: '2-digit', minute: '2-digit' }).format(new Date(date));
 
 const shown = (locator: Locator) => locator.waitFor({ state: 'visible' });

@@ -31,14 +31,14 @@ export class LinkPost<T> {
     else this.failure = { error: undefined };
   }
 
-  /** The failure's error code ('' for none or a network failure). */
-  get failedCode(): string {
-    return this.failure?.error instanceof ApiError ? this.failure.error.code : '';
+  /** A refusal after which the link is no use any more. */
+  isFinal(error: unknown): boolean {
+    return error instanceof ApiError && this.#final.includes(error.code);
   }
 
   /** A failure after which the same link may still work. */
   get canRetry(): boolean {
-    return this.failure !== undefined && this.token !== undefined && !this.#final.includes(this.failedCode);
+    return this.failure !== undefined && this.token !== undefined && !this.isFinal(this.failure.error);
   }
 
   retry(): void {
@@ -57,7 +57,7 @@ export class LinkPost<T> {
   /** A later request with the token (taking an offer) was refused: final refusals end the page. */
   fail(error: unknown): void {
     this.failure = { error };
-    if (this.#final.includes(this.failedCode)) this.forget();
+    if (this.isFinal(error)) this.forget();
   }
 
   /** Takes the token out of the address bar and history. */

@@ -35,7 +35,6 @@ export const waitlistEn = {
   'waitlist.confirm.invalid_token': 'This link is not valid. Open it again from the email, making sure the whole link is copied.',
   'waitlist.confirm.expired_token':
     'This link has expired (links are valid for 48 hours), so you are not on the list. You can join again from the show’s page.',
-  'waitlist.show': 'Show',
   'waitlist.offer.title': 'Seats for you',
   'waitlist.offer.loading': 'Loading your offer…',
   'waitlist.offer.lead': 'Seats have freed up, and we are holding them for you.',

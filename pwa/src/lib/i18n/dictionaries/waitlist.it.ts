@@ -37,7 +37,6 @@ export const waitlistIt: Record<keyof typeof waitlistEn, string> = {
   'waitlist.confirm.invalid_token': 'Questo link non è valido. Aprilo di nuovo dall’email, assicurandoti di copiarlo tutto.',
   'waitlist.confirm.expired_token':
     'Questo link è scaduto (vale 48 ore), quindi non sei in lista. Puoi iscriverti di nuovo dalla pagina dello spettacolo.',
-  'waitlist.show': 'Spettacolo',
   'waitlist.offer.title': 'Posti liberi per te',
   'waitlist.offer.loading': 'Carichiamo la tua offerta…',
   'waitlist.offer.lead': 'Si sono liberati dei posti e li stiamo tenendo per te.',
