@@ -3,6 +3,7 @@ import { doorDb, type RejectedScan } from '../data/door-db';
 import { eraseExpiredManifests } from '../data/manifest-store';
 import { pendingCount } from '../data/outbox-store';
 import type { SyncConflict, SyncResponse } from '../door-types';
+import { backoff } from '../sync/backoff';
 import { refreshManifest } from '../sync/manifest-refresh';
 import { better, estimateFromDateHeader, type ClockEstimate } from '../sync/server-clock';
 import { SigningKeys } from '../sync/signing-keys';
@@ -13,12 +14,11 @@ import { session } from './door-session.svelte';
 /*
  * The background work of the door: every ~20 s while online (and at once on start, on the
  * browser's `online` event and after each scan) the outbox is sent and the manifest of the
- * performance being scanned is brought up to date. A failure waits longer each time (backoff
- * up to a minute) and never loses a scan: they stay in the outbox.
+ * performance being scanned is brought up to date. A failure waits longer each time
+ * (sync/backoff.ts) and never loses a scan: they stay in the outbox.
  */
 
 export const SYNC_INTERVAL_MS = 20_000;
-const MAX_BACKOFF_MS = 60_000;
 
 export const signingKeys = new SigningKeys(doorDb);
 
@@ -172,12 +172,6 @@ class DoorSync {
       else throw error;
     }
   }
-}
-
-/** 2 s, 4 s, 8 s … up to a minute, with some jitter so that many doors do not retry in step. */
-export function backoff(failures: number): number {
-  const base = Math.min(MAX_BACKOFF_MS, 1_000 * 2 ** Math.min(failures, 6));
-  return Math.round(base * (0.8 + Math.random() * 0.4));
 }
 
 export const doorSync = new DoorSync();
