@@ -173,6 +173,12 @@ describe('waiting list in a browser', () => {
     expect((await entryOf(VERA.email))!.status).toBe('waiting');
     await expectAccessible(page);
     await screenshot(page, 'waitlist-confirmed-phone');
+    // The words follow a change of language.
+    await page.getByRole('button', { name: 'IT, Italiano' }).click();
+    await shown(page.getByRole('heading', { level: 1, name: 'Sei in lista d’attesa' }));
+    await shown(page.getByRole('status').getByText('Sei il numero 1 in lista.'));
+    await screenshot(page, 'waitlist-confirmed-it-phone');
+    await page.getByRole('button', { name: 'EN, English' }).click();
     await page.context().close();
   });
 
@@ -362,6 +368,8 @@ describe('waiting list in a browser', () => {
     await page.getByRole('button', { name: 'Book', exact: true }).click();
     await shown(page.getByRole('alert').getByText('Only 2 seats are left for this date.', { exact: false }));
     await shown(page.getByText('Would you rather wait for 3 seats?', { exact: false }));
+    await expectAccessible(page);
+    await screenshot(page, 'waitlist-from-booking-desktop');
     await page.getByRole('button', { name: 'Join the waiting list' }).click();
 
     // What was typed comes along.
