@@ -34,17 +34,19 @@ export function smtpTransport(url: string, from: string): MailTransport {
  */
 export function consoleTransport(dataDir: string, from: string, print: (text: string) => void): MailTransport {
   const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
-  const folder = path.resolve(dataDir, 'mail');
+  // An in-memory database (`memory://`, tests) has no folder to keep copies in.
+  const folder = dataDir.startsWith('memory://') ? undefined : path.resolve(dataDir, 'mail');
   return {
     async send(mail) {
       const info = await transporter.sendMail({ from, ...mail, attachments: mail.attachments ?? [] });
-      const raw = (info as unknown as { message: Buffer }).message;
-      await mkdir(folder, { recursive: true });
-      const file = path.join(folder, `${new Date().toISOString().replace(/[:.]/g, '-')}-${mail.messageId.replace(/[^a-z0-9]/gi, '')}.eml`);
-      await writeFile(file, raw);
-      print(
-        `\n──── mail to ${mail.to} ────\nSubject: ${mail.subject}\n\n${mail.text}\n──── saved as ${path.relative(process.cwd(), file)} ────\n`,
-      );
+      let saved = '';
+      if (folder) {
+        await mkdir(folder, { recursive: true });
+        const file = path.join(folder, `${new Date().toISOString().replace(/[:.]/g, '-')}-${mail.messageId.replace(/[^a-z0-9]/gi, '')}.eml`);
+        await writeFile(file, (info as unknown as { message: Buffer }).message);
+        saved = ` saved as ${path.relative(process.cwd(), file)} `;
+      }
+      print(`\n──── mail to ${mail.to} ────\nSubject: ${mail.subject}\n\n${mail.text}\n────${saved}────\n`);
       return { messageId: mail.messageId };
     },
     close: () => transporter.close(),
