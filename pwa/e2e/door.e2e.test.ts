@@ -209,11 +209,23 @@ describe('door app in a browser', () => {
       const dialog = door.page.getByRole('dialog');
       await dialog.getByRole('button', { name: 'Sync now' }).click();
       await dialog.getByTestId('conflicts').getByText(`Reservation #${ticket.id}`).waitFor();
+      if (door !== doors[1]) await door.page.keyboard.press('Escape');
     }
     await doors[1]!.page.getByTestId('conflict-badge').getByText('1 conflict').waitFor();
     await screenshot(doors[1]!.page, 'door-conflict');
     await doors[1]!.page.keyboard.press('Escape');
     conflictDoors.push(...doors);
+  });
+
+  it('takes a keyboard-wedge scanner: another door\'s admission comes back amber, with that door\'s name', async () => {
+    const { page } = conflictDoors[0]!;
+    await page.getByRole('heading', { level: 1, name: 'La locandiera' }).click();
+    // A scanner types the QR's text and Enter, faster than anyone types, into no field at all.
+    await page.keyboard.type(`${stack.baseUrl}/api/check-ins/preview/?token=${tickets[2]!.token}`, { delay: 5 });
+    await page.keyboard.press('Enter');
+    const amber = verdict(page, 'already_admitted');
+    await amber.getByText('Marco Verdi').waitFor();
+    expect(await amber.innerText()).toContain('Giulia Porta · Door 1');
   });
 
   it('shows devices and conflicts to the admin; a revoked device erases itself at its next sync', async () => {
