@@ -308,6 +308,7 @@ export const en = {
   'admin.reservation.email.reservation_confirmation': 'Confirmation link',
   'admin.reservation.email.reservation_ticket': 'Ticket',
   'admin.reservation.email.reservation_cancelled': 'Cancellation',
+  'admin.reservation.email.reservation_reminder': 'Reminder (the day before)',
   'admin.reservation.email_status.pending': 'Waiting',
   'admin.reservation.email_status.sent': 'Sent',
   'admin.reservation.email_status.failed': 'Failed',

@@ -303,6 +303,7 @@ export const it: Record<MessageKey, string> = {
   'admin.reservation.email.reservation_confirmation': 'Link di conferma',
   'admin.reservation.email.reservation_ticket': 'Biglietto',
   'admin.reservation.email.reservation_cancelled': 'Annullamento',
+  'admin.reservation.email.reservation_reminder': 'Promemoria (il giorno prima)',
   'admin.reservation.email_status.pending': 'In attesa',
   'admin.reservation.email_status.sent': 'Inviata',
   'admin.reservation.email_status.failed': 'Non riuscita',
