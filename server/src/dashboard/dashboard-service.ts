@@ -28,6 +28,8 @@ export class DashboardService {
         capacity_total: Math.max(0, p.capacity + p.additionalSeats - p.manuallyOccupiedSeats),
         confirmed_seats: p.confirmedSeats,
         pending_seats: p.pendingSeats,
+        held_seats: p.heldSeats,
+        waiting_entries: p.waitingEntries,
         available_seats: availableSeats(p),
         checked_in_seats: p.checkedInSeats,
       })),

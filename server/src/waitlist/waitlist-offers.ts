@@ -8,7 +8,7 @@ import { generateToken, hashToken } from '../lib/tokens.js';
 import { enqueueMail } from '../mail/mail-repository.js';
 import type { OfferPayload } from '../mail/waitlist-templates.js';
 import type { PerformanceForBooking } from '../bookings/booking-repository.js';
-import { insertWaitlistToken, lockWaitingEntries, updateEntry, type WaitlistEntryRow } from './waitlist-repository.js';
+import { insertWaitlistToken, lockWaitingEntries, retireOfferTokens, updateEntry, type WaitlistEntryRow } from './waitlist-repository.js';
 
 /**
  * Hands free seats to the waiting list. Always runs inside the transaction that freed them, with
@@ -46,6 +46,8 @@ export class WaitlistOffers {
     // An offer never outlives booking: it ends at the performance's start at the latest.
     const expiresAt = new Date(Math.min(now.getTime() + this.env.WAITLIST_OFFER_TTL, performance.startsAt.getTime()));
     const updated = await updateEntry(tx, entry.id, { status: 'offered', offeredAt: now, offerExpiresAt: expiresAt, updatedAt: now });
+    // A new offer (staff offering again after one lapsed) makes the older links dead.
+    await retireOfferTokens(tx, entry.id, now);
     const raw = generateToken();
     await insertWaitlistToken(tx, { entryId: entry.id, purpose: 'offer', tokenHash: hashToken(raw), expiresAt });
     const payload: OfferPayload = {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, lte, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import {
   waitlistEntries,
@@ -42,6 +42,14 @@ export async function findWaitlistToken(
 
 export async function markWaitlistTokenUsed(db: Executor, tokenId: number, at: Date): Promise<void> {
   await db.update(waitlistTokens).set({ usedAt: at }).where(eq(waitlistTokens.id, tokenId));
+}
+
+/** Marks every unused offer link of an entry as used. */
+export async function retireOfferTokens(db: Executor, entryId: number, at: Date): Promise<void> {
+  await db
+    .update(waitlistTokens)
+    .set({ usedAt: at })
+    .where(and(eq(waitlistTokens.entryId, entryId), eq(waitlistTokens.purpose, 'offer'), isNull(waitlistTokens.usedAt)));
 }
 
 export async function lockEntry(db: Executor, id: number): Promise<WaitlistEntryRow | undefined> {

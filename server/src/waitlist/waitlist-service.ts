@@ -110,14 +110,14 @@ export class WaitlistService {
     const found = await this.findByToken(rawToken, 'offer');
     const performance = await loadPerformanceForBooking(this.db, found.entry.performanceId, { lock: false });
     if (!performance) throw notFound('Performance not found.');
-    this.assertOfferOpen(found.entry, this.now());
+    this.assertOfferOpen(found.token, found.entry, this.now());
     return { entry: found.entry, performance: summary(performance) };
   }
 
   /** Takes the held seats: a confirmed reservation and its ticket, in the same transaction. */
   async accept(rawToken: string): Promise<TakenOffer> {
     const taken = await this.underPerformanceLock(rawToken, 'offer', async (tx, token, entry, performance, now) => {
-      this.assertOfferOpen(entry, now);
+      this.assertOfferOpen(token, entry, now);
       if (!this.offers.openForOffers(performance, now)) throw new AppError('booking_closed', 'Booking is closed for this performance.');
       // The entry's own hold is among the held seats: it may use what is free plus its hold
       // (less only if staff took seats away meanwhile, e.g. more seats occupied by hand).
@@ -135,7 +135,7 @@ export class WaitlistService {
   /** "No thanks": the held seats go to the next in line at once. */
   async decline(rawToken: string): Promise<void> {
     await this.underPerformanceLock(rawToken, 'offer', async (tx, token, entry, performance, now) => {
-      this.assertOfferOpen(entry, now);
+      this.assertOfferOpen(token, entry, now);
       await updateEntry(tx, entry.id, { status: 'removed', updatedAt: now });
       await markWaitlistTokenUsed(tx, token.id, now);
       await insertAudit(tx, { actorUserId: null, action: 'waitlist.decline', entityType: 'performance', entityId: performance.id, summary: `entry ${entry.id}` });
@@ -243,8 +243,10 @@ export class WaitlistService {
     return found;
   }
 
-  private assertOfferOpen(entry: WaitlistEntryRow, now: Date): void {
+  /** Only the entry's latest offer link works, and only while the entry holds the offer. */
+  private assertOfferOpen(token: WaitlistTokenRow, entry: WaitlistEntryRow, now: Date): void {
     if (entry.status === 'accepted') throw new AppError('already_confirmed', 'You already took these seats: your ticket is in your email.');
+    if (token.usedAt) throw new AppError('offer_closed', 'This offer link is no longer valid.');
     if (entry.status === 'expired' || (entry.status === 'offered' && entry.offerExpiresAt && entry.offerExpiresAt <= now)) {
       throw new AppError('offer_expired', 'The offer has expired.');
     }

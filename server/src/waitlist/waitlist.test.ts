@@ -142,6 +142,21 @@ describe('offers', () => {
     await linkTo(second, /Seats for you/);
   });
 
+  it('a new offer to the same entry retires its older link', async () => {
+    const { performance, booked } = await soldOut(1, [1]);
+    const to = await waiting(performance.id, 1);
+    await ctx.services.bookings.cancel(booked[0]!.reservation.id, null);
+    const oldLink = await linkTo(to, /Seats for you/);
+    expect(await later(ctx.env.WAITLIST_OFFER_TTL + 60_000).services.waitlist.expireOffers()).toBeGreaterThanOrEqual(1);
+    const { cookie } = await loggedIn(ctx, 'box_office');
+    const again = await ctx.client.post(`/api/admin/waitlist/${(await entryOf(to)).id}/offer`, {}, { cookie });
+    expect(again.body.status).toBe('offered');
+    const newLink = await linkTo(to, /Seats for you/);
+    expect(newLink).not.toBe(oldLink);
+    expect((await ctx.client.post('/api/waitlist/accept', { token: tokenFromUrl(oldLink) })).body.status).toBe('offer_closed');
+    expect((await ctx.client.post('/api/waitlist/accept', { token: tokenFromUrl(newLink) })).status).toBe(200);
+  });
+
   it('declining hands the seats to the next entry at once', async () => {
     const { performance, booked } = await soldOut(1, [1]);
     const first = await waiting(performance.id, 1);
