@@ -69,6 +69,9 @@ export function rssMiB(pid: number): number {
   return kb / 1024;
 }
 
+/** autocannon reports latency in whole milliseconds: below one it says 0. */
+export const latencyMs = (value: number) => (value < 1 ? '< 1' : fmt(value));
+
 /** Numbers for people: 1234.5 → "1,235", 12.345 → "12.3", 0.1234 → "0.123". */
 export function fmt(value: number, digits?: number): string {
   if (!Number.isFinite(value)) return 'n/a';
@@ -109,6 +112,7 @@ export interface LoadOptions {
 /** autocannon, from this process (the load generator shares the machine's two cores). */
 export async function load(options: LoadOptions): Promise<LoadResult> {
   const body = options.body;
+  const t0 = performance.now();
   const result = await autocannon({
     url: options.url,
     connections: options.connections,
@@ -117,10 +121,11 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     headers: options.headers ?? {},
     ...(body && { requests: [{ setupRequest: (request) => ({ ...request, body: body() }) }] }),
   });
-  const seconds = (new Date(result.finish).getTime() - new Date(result.start).getTime()) / 1000;
+  // Completed requests over our own wall time: autocannon's start/finish and per-second
+  // averages move in whole seconds, too coarse for a run of a few seconds.
+  const seconds = (performance.now() - t0) / 1000;
   const answered = result.requests.total;
   return {
-    // Completed requests over the wall time: autocannon's per-second average drops a partial last second.
     requestsPerSecond: answered / seconds,
     p50: result.latency.p50,
     p90: result.latency.p90,

@@ -6,7 +6,7 @@ import { openDatabase } from '../server/src/db/client.js';
 import { performances, shows, venues } from '../server/src/db/schema.js';
 import { SmtpMailbox, tokenInMail } from '../server/src/test/smtp-mailbox.js';
 import { qrCodeDataUrl } from '../server/src/bookings/links.js';
-import { fmt, load, median, medianRun, ratio, repeat, table, withCpu, type Bench, type BenchContext, type LoadOptions, type LoadResult } from './bench-kit.js';
+import { fmt, latencyMs, load, median, medianRun, ratio, repeat, table, withCpu, type Bench, type BenchContext, type LoadOptions, type LoadResult } from './bench-kit.js';
 
 /*
  * Bookings and confirmations through the real server on PostgreSQL, many clients at once, all
@@ -61,7 +61,7 @@ async function measured(pid: number, options: LoadOptions): Promise<Measured> {
 }
 
 function describeRun(label: string, result: Measured) {
-  return [label, fmt(result.requestsPerSecond), fmt(result.p50), fmt(result.p99), fmt(result.cpuMsPerRequest), String(result.total)];
+  return [label, fmt(result.requestsPerSecond), latencyMs(result.p50), latencyMs(result.p99), fmt(result.cpuMsPerRequest), String(result.total)];
 }
 
 /** What rendering one ticket QR code (the PNG in the confirmation's answer) costs, in ms. */

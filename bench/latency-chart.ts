@@ -26,6 +26,9 @@ function ticks(maxMs: number): { ms: number; label: string | null }[] {
   return out;
 }
 
+// autocannon counts whole milliseconds: 0 means under one.
+const valueLabel = (ms: number) => (ms === 0 ? '&lt; 1' : ms >= 10 ? String(Math.round(ms)) : ms.toFixed(1));
+
 export function latencyChartSvg(series: LatencySeries[]): string {
   const maxMs = Math.max(1, ...series.map((s) => s.p99));
   const top = 10 ** Math.ceil(Math.log10(maxMs));
@@ -55,7 +58,7 @@ export function latencyChartSvg(series: LatencySeries[]): string {
       const end = x(s[key]);
       parts.push(
         `<rect x="${LABEL_WIDTH}" y="${barY}" width="${Math.max(1, end - LABEL_WIDTH).toFixed(1)}" height="10" fill="${COLORS[key]}"/>`,
-        `<text x="${(end + 4).toFixed(1)}" y="${barY + 9}" font-size="10" fill="#333">${s[key] >= 10 ? Math.round(s[key]) : s[key].toFixed(1)}</text>`,
+        `<text x="${(end + 4).toFixed(1)}" y="${barY + 9}" font-size="10" fill="#333">${valueLabel(s[key])}</text>`,
       );
     });
   });

@@ -1,4 +1,4 @@
-import { demoSeason, fmt, load, median, medianRun, ratio, table, withCpu, type Bench, type LoadResult } from './bench-kit.js';
+import { demoSeason, fmt, latencyMs, load, median, medianRun, ratio, table, withCpu, type Bench, type LoadResult } from './bench-kit.js';
 
 /*
  * The public programme as visitors read it: GET /api/shows and GET /api/performances/:id on the
@@ -39,11 +39,12 @@ const bench: Bench = {
       const rps = median(results[i]!.map((r) => r.requestsPerSecond));
       const typical = medianRun(results[i]!, (r) => r.requestsPerSecond);
       ctx.chart({ label: target.label, p50: typical.p50, p90: typical.p90, p99: typical.p99 });
-      return [target.label, fmt(sizes[i]!), fmt(rps), fmt(typical.p50), fmt(typical.p99), fmt(median(cpuMs[i]!)), i === 0 ? '100 %' : ratio(rps, baseline)];
+      return [target.label, fmt(sizes[i]!), fmt(rps), latencyMs(typical.p50), latencyMs(typical.p99), fmt(median(cpuMs[i]!)), i === 0 ? '100 %' : ratio(rps, baseline)];
     });
     return [
       `autocannon, ${CONNECTIONS} connections, ${SECONDS} s per run, ${ctx.runs} runs per target (alternating); requests per second`,
-      'is the median of the runs, latencies are those of the median run. Every answer was a 200.',
+      'is the median of the runs, latencies are those of the median run (autocannon counts whole',
+      'milliseconds). Every answer was a 200.',
       '',
       table(['', 'bytes', 'requests/s', 'p50 ms', 'p99 ms', 'server CPU ms per request', 'share of the bare route'], rows),
       '',

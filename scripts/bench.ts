@@ -93,7 +93,9 @@ async function main() {
       }
       process.stdout.write(`  done in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
     }
-    writeDoc(`${header}\n- Whole run: ${((Date.now() - started) / 60_000).toFixed(1)} minutes, ${RUNS} runs per measurement`, sections, chart);
+    const ran = sections.map((s) => s.title).join(', ');
+    const runLine = `- This run: ${((Date.now() - started) / 60_000).toFixed(1)} minutes, ${RUNS} runs per measurement; measured: ${ran}`;
+    writeDoc(`${header}\n${runLine}`, sections, chart);
   } finally {
     await Promise.all(servers.map((server) => server.stop()));
     cluster.stop();
