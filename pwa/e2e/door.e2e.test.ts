@@ -1,9 +1,12 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../server/src/auth/passwords.js';
 import { DEMO_ADMIN } from '../../server/src/db/seed-demo.js';
 import { checkIns, devices, performances, reservations, scanEvents, shows, users, venues } from '../../server/src/db/schema.js';
+import { WEB_ROOT } from '../../server/src/web/static-routes.js';
 import { Cable, cameraBrowser, ticketVideo } from './door-harness.js';
 import { screenshot, startStack, type Stack } from './harness.js';
 
@@ -226,6 +229,29 @@ describe('door app in a browser', () => {
     const amber = verdict(page, 'already_admitted');
     await amber.getByText('Marco Verdi').waitFor();
     expect(await amber.innerText()).toContain('Giulia Porta · Door 1');
+  });
+
+  it('offers a new version and applies it only when staff tap "Update now"', async () => {
+    const { page } = conflictDoors[0]!;
+    const worker = path.join(WEB_ROOT, 'door', 'sw.js');
+    const original = readFileSync(worker, 'utf8');
+    try {
+      // A deploy: the worker's bytes change, and the browser finds it at the next page load.
+      writeFileSync(worker, `${original}\n// next version\n`);
+      await page.reload();
+      const banner = page.getByText('A new version of the app is ready.');
+      await banner.waitFor();
+      // Waiting, not applied: the old worker still controls the page and the scans go on.
+      expect(await page.evaluate(async () => Boolean((await navigator.serviceWorker.getRegistration('/door/'))?.waiting))).toBe(true);
+      const reloaded = page.waitForEvent('load');
+      await page.getByRole('button', { name: 'Update now' }).click();
+      await reloaded;
+      await page.getByRole('heading', { level: 1, name: 'La locandiera' }).waitFor();
+      expect(await banner.count()).toBe(0);
+      expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration('/door/'))?.waiting ?? null)).toBeNull();
+    } finally {
+      writeFileSync(worker, original);
+    }
   });
 
   it('shows devices and conflicts to the admin; a revoked device erases itself at its next sync', async () => {
