@@ -1,11 +1,20 @@
-import { en, type MessageKey } from './dictionaries/en';
-import { it } from './dictionaries/it';
+import type { MessageKey } from './dictionaries/en';
 import { locale, type Locale } from './locale.svelte';
 
 export type { MessageKey };
 export type Params = Record<string, string | number>;
+export type Messages = Partial<Record<MessageKey, string>>;
 
-const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, it };
+/**
+ * The words this app registered (`addMessages`, from its entry module): each app ships only the
+ * areas it shows, so the public site's bundle carries no admin or door words.
+ */
+const dictionaries: Record<Locale, Messages> = { en: {}, it: {} };
+
+export function addMessages(messages: Record<Locale, Messages>): void {
+  Object.assign(dictionaries.en, messages.en);
+  Object.assign(dictionaries.it, messages.it);
+}
 const pluralRules = new Map<Locale, Intl.PluralRules>();
 
 function pluralCategory(count: number): string {
@@ -18,7 +27,7 @@ function pluralCategory(count: number): string {
 }
 
 function lookup(key: string): string | undefined {
-  return (dictionaries[locale.current] as Record<string, string>)[key] ?? (en as Record<string, string>)[key];
+  return (dictionaries[locale.current] as Record<string, string>)[key] ?? (dictionaries.en as Record<string, string>)[key];
 }
 
 /**
