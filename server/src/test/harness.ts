@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import postgres from 'postgres';
 import { inject } from 'vitest';
-import { databaseUrl } from '../../../scripts/pg-cluster.js';
 import { createApp } from '../app.js';
 import { hashPassword } from '../auth/passwords.js';
 import { testEnv, type Env } from '../env.js';
@@ -11,7 +9,7 @@ import type { MailTransport, OutgoingMail } from '../mail/mail-transport.js';
 import { startRuntime, type Runtime } from '../server.js';
 import { createServices, type Services } from '../services.js';
 import { performances, shows, users, venues, type UserRole } from '../db/schema.js';
-import { TEMPLATE_DB } from './pg-global-setup.js';
+import { databaseFromTemplate } from './pg-global-setup.js';
 
 /**
  * Test runtime: the real app on a real database, PGlite in memory or a fresh PostgreSQL
@@ -51,14 +49,7 @@ export const databaseKind = (): 'pglite' | 'postgres' => (inject('pgClusterUrl')
 async function freshDatabaseUrl(): Promise<string | undefined> {
   const clusterUrl = inject('pgClusterUrl');
   if (!clusterUrl) return undefined;
-  const name = `t_${randomBytes(6).toString('hex')}`;
-  const admin = postgres(clusterUrl, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`create database ${name} template ${TEMPLATE_DB}`);
-  } finally {
-    await admin.end();
-  }
-  return databaseUrl(clusterUrl, name);
+  return databaseFromTemplate(clusterUrl, 't');
 }
 
 export interface TestContext {
