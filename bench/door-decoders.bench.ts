@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_FLAGS } from '../scripts/chromium.js';
 import { build } from 'vite';
 import type { BenchResult, DecoderRow } from './door-decoders/bench-page';
 
@@ -108,7 +109,7 @@ export default {
     let server: Server | undefined;
     const browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: CHROMIUM_FLAGS,
     });
     try {
       await build({

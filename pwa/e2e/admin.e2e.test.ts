@@ -122,7 +122,7 @@ describe('staff admin in a browser', () => {
     await shown(page.getByText('Signed in as Demo admin (Administrator)'));
     const menu = page.getByRole('navigation', { name: 'Main navigation' });
     const entries = await menu.getByRole('link').allInnerTexts();
-    expect(entries).toEqual(['Dashboard', 'Performances', 'Reservations', 'Shows', 'Venues', 'Users', 'Audit log']);
+    expect(entries).toEqual(['Dashboard', 'Performances', 'Reservations', 'Shows', 'Venues', 'Users', 'Door devices', 'Audit log']);
     // The demo programme is on the dashboard.
     await shown(page.getByRole('heading', { level: 2, name: 'Clown in libertà' }).first());
 

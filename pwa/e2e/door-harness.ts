@@ -5,7 +5,7 @@ import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { freePort } from '../../scripts/pg-cluster.js';
-import { CHROMIUM } from './harness.js';
+import { CHROMIUM, CHROMIUM_FLAGS } from './harness.js';
 
 /*
  * What the door's browser tests need besides the shared harness: a network that can really be
@@ -106,13 +106,7 @@ export function cameraBrowser(video: string): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
+      ...CHROMIUM_FLAGS,
       '--use-fake-device-for-media-stream',
       '--use-fake-ui-for-media-stream',
       `--use-file-for-fake-video-capture=${video}`,

@@ -265,8 +265,10 @@ describe('door app in a browser', () => {
     expect(await conflicts.locator('tbody tr').count()).toBe(1);
     await screenshot(page, 'door-admin-conflicts');
 
+    // In the menu, and linked from the Users page, where door accounts are made.
     await page.goto('/admin/users');
-    await page.getByRole('link', { name: 'Door devices' }).click();
+    expect(await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Door devices' }).count()).toBe(1);
+    await page.getByRole('main').getByRole('link', { name: 'Door devices' }).click();
     await page.getByRole('heading', { level: 1, name: 'Door devices' }).waitFor();
     for (const name of ['Door 1', 'Door 2', 'Door 3']) await page.getByRole('cell', { name, exact: true }).waitFor();
     await page.getByRole('button', { name: 'Revoke Door 3' }).click();

@@ -7,6 +7,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { SMTPServer } from 'smtp-server';
 import { inject } from 'vitest';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../../scripts/chromium.js';
 import { freePort } from '../../scripts/pg-cluster.js';
 import { seedDemoData } from '../../server/src/db/seed-demo.js';
 import { testEnv } from '../../server/src/env.js';
@@ -20,7 +21,7 @@ import { WEB_ROOT } from '../../server/src/web/static-routes.js';
  * test, and drive Debian's Chromium with playwright-core.
  */
 
-export const CHROMIUM = '/usr/bin/chromium';
+export { CHROMIUM, CHROMIUM_FLAGS } from '../../scripts/chromium.js';
 export const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots', import.meta.url));
 
 export class Mailbox {
@@ -121,18 +122,7 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: runtime.app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s));
   });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
   return {
     baseUrl,
     runtime,

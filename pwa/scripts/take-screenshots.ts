@@ -16,6 +16,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Page, type Route } from 'playwright-core';
+import { CHROMIUM_FLAGS } from '../../scripts/chromium.js';
 import { fixtureFor } from './screenshot-fixtures.js';
 
 const args = process.argv.slice(2);
@@ -71,7 +72,7 @@ const shots: { name: string; path: string; prepare?: (page: Page) => Promise<voi
 
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-gpu'],
+  args: CHROMIUM_FLAGS,
 });
 mkdirSync(out, { recursive: true });
 try {

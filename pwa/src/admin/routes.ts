@@ -36,7 +36,7 @@ export const routes: readonly AdminRoute[] = [
   { path: '/shows', page: ShowsPage, title: 'admin.nav.shows', needs: 'programme.write', nav: true },
   { path: '/venues', page: VenuesPage, title: 'admin.nav.venues', needs: 'programme.write', nav: true },
   { path: '/users', page: UsersPage, title: 'admin.nav.users', needs: 'users', nav: true },
-  // Reached from the Users page: door phones are registered under staff accounts.
-  { path: '/door-devices', page: DoorDevicesPage, title: 'door.admin.devices.title', needs: 'users' },
+  // Door phones are registered under staff accounts: next to Users (and linked from it).
+  { path: '/door-devices', page: DoorDevicesPage, title: 'door.admin.devices.title', needs: 'users', nav: true },
   { path: '/audit', page: AuditPage, title: 'admin.nav.audit', needs: 'audit', nav: true },
 ];
