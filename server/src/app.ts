@@ -83,6 +83,8 @@ export function createApp(services: Services) {
   app.use('/api/*', async (c, next) => {
     await next();
     c.header('Cache-Control', 'no-store');
+    // Whatever a request that may write changed, this instance's public reads show it at once.
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') services.catalog.invalidate();
   });
   const tooLarge = (c: Context) => c.json({ status: 'payload_too_large', detail: 'The request body is too large.' }, 413);
   const smallBodies = bodyLimit({ maxSize: 64 * 1024, onError: tooLarge });

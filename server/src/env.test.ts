@@ -83,6 +83,14 @@ describe('durations and rates', () => {
     expect(parseRate('5/10m')).toMatchObject({ limit: 5, windowMs: 600_000 });
   });
 
+  it('lets the public read cache be turned off with 0, and nothing else be zero', () => {
+    expect(parseEnv({}).PUBLIC_CACHE_TTL).toBe(1_000);
+    expect(parseEnv({ PUBLIC_CACHE_TTL: '0' }).PUBLIC_CACHE_TTL).toBe(0);
+    expect(parseEnv({ PUBLIC_CACHE_TTL: '0s' }).PUBLIC_CACHE_TTL).toBe(0);
+    expect(() => parseEnv({ PUBLIC_CACHE_TTL: 'soon' })).toThrow(/PUBLIC_CACHE_TTL/);
+    expect(() => parseEnv({ REMINDER_BEFORE: '0' })).toThrow(/REMINDER_BEFORE/);
+  });
+
   it('rejects nonsense', () => {
     for (const bad of ['', 'h', '10', '0h', '-1h', '3 weeks']) expect(() => parseDuration(bad)).toThrow();
     for (const bad of ['', '20', '0/hour', 'x/hour', '20/fortnight']) expect(() => parseRate(bad)).toThrow();

@@ -20,11 +20,13 @@ const rate = (fallback: string) =>
       }
     });
 
-const duration = (fallback: string) =>
+/** A duration like `48h`; with `allowOff`, also `0` (the feature is off). */
+const duration = (fallback: string, options: { allowOff?: boolean } = {}) =>
   z
     .string()
     .default(fallback)
     .transform((value, ctx): number => {
+      if (options.allowOff && /^0[smhd]?$/.test(value.trim())) return 0;
       try {
         return parseDuration(value);
       } catch (error) {
@@ -106,6 +108,8 @@ export const envSchema = z
     /** Tickets open the door from this long before the start (earlier scans are "too early"). */
     DOOR_OPENS_BEFORE: duration('3h'),
     SESSION_TTL: duration('30d'),
+    /** How long a public read (programme, show, performance) may be answered from memory. */
+    PUBLIC_CACHE_TTL: duration('1s', { allowOff: true }),
     /** How long before a performance its guests get the reminder email. */
     REMINDER_BEFORE: duration('24h'),
     /** How long seats offered to someone on the waiting list stay held for them. */

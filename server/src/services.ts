@@ -69,7 +69,7 @@ export function createServices(deps: ServiceDeps) {
     sync: new SyncService(db, env, now),
     health: new HealthService(db),
     retention: new RetentionService(db, env.RETENTION_DAYS, now),
-    catalog: new CatalogService(db, now),
+    catalog: new CatalogService(db, now, env.PUBLIC_CACHE_TTL),
     bookings,
     waitlist,
     checkIns: new CheckInService(db, now),

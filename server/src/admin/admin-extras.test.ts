@@ -327,6 +327,8 @@ describe('GET /api/admin/dashboard', () => {
       capacity_total: 21,
       confirmed_seats: 0,
       pending_seats: 0,
+      held_seats: 0,
+      waiting_entries: 0,
       available_seats: 21,
       checked_in_seats: 0,
     });

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
-import { checkIns, performances, reservations, shows, venues, waitlistEntries } from '../db/schema.js';
+import { performances, shows, venues } from '../db/schema.js';
 
 export type ShowRow = typeof shows.$inferSelect;
 export type VenueRow = typeof venues.$inferSelect;
@@ -24,48 +24,34 @@ export interface PerformanceWithSeats {
   showTitle: string;
 }
 
-/**
- * Confirmed and pending seats of every performance, in one grouped pass over reservations.
- * Pending reservations count only while they may still be confirmed (the expiry job deletes
- * them soon after, but until it runs they must not look like demand).
+/*
+ * Seat figures of one performance row, as correlated subqueries: each reads only that
+ * performance's reservations through the (performance_id, status) index, so a page of the
+ * programme costs the same with ten reservations in the database or a hundred thousand.
+ * Pending reservations count only while their confirmation link can still be used (the
+ * expiry job deletes them soon after, but until it runs they must not look like demand).
  */
-function seatTotals(db: Executor) {
-  return db
-    .select({
-      performanceId: reservations.performanceId,
-      confirmed: sql<number>`coalesce(sum(${reservations.partySize}) filter (where ${reservations.status} = 'confirmed'), 0)::int`.as('confirmed'),
-      pending: sql<number>`coalesce(sum(${reservations.partySize}) filter (where ${reservations.status} = 'pending' and exists (
-        select 1 from reservation_tokens t where t.reservation_id = ${reservations.id} and t.purpose = 'confirmation'
-          and t.revoked_at is null and t.used_at is null and t.expires_at > now())), 0)::int`.as('pending'),
-      checkedIn: sql<number>`coalesce(sum(${reservations.partySize}) filter (where ${checkIns.id} is not null and ${reservations.status} <> 'cancelled'), 0)::int`.as('checked_in'),
-    })
-    .from(reservations)
-    .leftJoin(checkIns, eq(checkIns.reservationId, reservations.id))
-    .groupBy(reservations.performanceId)
-    .as('seat_totals');
-}
-
-/** Seats held by open waiting-list offers, and people still waiting in line, per performance. */
-function waitlistTotals(db: Executor) {
-  return db
-    .select({
-      performanceId: waitlistEntries.performanceId,
-      held: sql<number>`coalesce(sum(${waitlistEntries.partySize}) filter (where ${waitlistEntries.status} = 'offered'), 0)::int`.as('held'),
-      waiting: sql<number>`(count(*) filter (where ${waitlistEntries.status} = 'waiting'))::int`.as('waiting'),
-    })
-    .from(waitlistEntries)
-    .where(inArray(waitlistEntries.status, ['offered', 'waiting']))
-    .groupBy(waitlistEntries.performanceId)
-    .as('waitlist_totals');
-}
+const seatFigures = (performanceId: typeof performances.id) => ({
+  confirmedSeats: sql<number>`(select coalesce(sum(r.party_size), 0)::int from reservations r
+    where r.performance_id = ${performanceId} and r.status = 'confirmed')`,
+  pendingSeats: sql<number>`(select coalesce(sum(r.party_size), 0)::int from reservations r
+    where r.performance_id = ${performanceId} and r.status = 'pending' and exists (
+      select 1 from reservation_tokens t where t.reservation_id = r.id and t.purpose = 'confirmation'
+        and t.revoked_at is null and t.used_at is null and t.expires_at > now()))`,
+  checkedInSeats: sql<number>`(select coalesce(sum(r.party_size), 0)::int from reservations r
+    join check_ins c on c.reservation_id = r.id
+    where r.performance_id = ${performanceId} and r.status <> 'cancelled')`,
+  heldSeats: sql<number>`(select coalesce(sum(w.party_size), 0)::int from waitlist_entries w
+    where w.performance_id = ${performanceId} and w.status = 'offered')`,
+  waitingEntries: sql<number>`(select count(*)::int from waitlist_entries w
+    where w.performance_id = ${performanceId} and w.status = 'waiting')`,
+});
 
 export async function listPerformancesWithSeats(
   db: Executor,
   where: SQL | undefined,
   limit = 10_000,
 ): Promise<PerformanceWithSeats[]> {
-  const totals = seatTotals(db);
-  const waitlist = waitlistTotals(db);
   return db
     .select({
       id: performances.id,
@@ -77,18 +63,12 @@ export async function listPerformancesWithSeats(
       capacity: venues.capacity,
       additionalSeats: performances.additionalSeats,
       manuallyOccupiedSeats: performances.manuallyOccupiedSeats,
-      confirmedSeats: sql<number>`coalesce(${totals.confirmed}, 0)`,
-      pendingSeats: sql<number>`coalesce(${totals.pending}, 0)`,
-      checkedInSeats: sql<number>`coalesce(${totals.checkedIn}, 0)`,
-      heldSeats: sql<number>`coalesce(${waitlist.held}, 0)`,
-      waitingEntries: sql<number>`coalesce(${waitlist.waiting}, 0)`,
+      ...seatFigures(performances.id),
       showTitle: shows.title,
     })
     .from(performances)
     .innerJoin(venues, eq(venues.id, performances.venueId))
     .innerJoin(shows, eq(shows.id, performances.showId))
-    .leftJoin(totals, eq(totals.performanceId, performances.id))
-    .leftJoin(waitlist, eq(waitlist.performanceId, performances.id))
     .where(where)
     .orderBy(asc(performances.startsAt), asc(performances.id))
     .limit(limit);

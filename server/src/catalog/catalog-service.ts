@@ -1,6 +1,7 @@
 import { availableSeats } from '../../../shared/src/availability.js';
 import type { Db } from '../db/client.js';
 import { notFound } from '../lib/errors.js';
+import { MicroCache } from '../lib/micro-cache.js';
 import {
   findShow,
   listPerformancesWithSeats,
@@ -40,13 +41,36 @@ export const showJson = (show: ShowRow) => ({
 
 /** The public programme: published shows and their upcoming performances only. */
 export class CatalogService {
+  readonly #cache: MicroCache<unknown>;
+
+  /** `cacheTtlMs`: how long a public read may be served again (0: never); see MicroCache. */
   constructor(
     private readonly db: Db,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+    cacheTtlMs = 0,
+  ) {
+    this.#cache = new MicroCache(cacheTtlMs);
+  }
+
+  /** Forget cached reads: something may have changed seats or the programme. */
+  invalidate(): void {
+    this.#cache.invalidate();
+  }
+
+  programme() {
+    return this.#cache.get('programme', () => this.loadProgramme()) as ReturnType<CatalogService['loadProgramme']>;
+  }
+
+  show(idOrSlug: string) {
+    return this.#cache.get(`show:${idOrSlug}`, () => this.loadShow(idOrSlug)) as ReturnType<CatalogService['loadShow']>;
+  }
+
+  performance(id: number) {
+    return this.#cache.get(`performance:${id}`, () => this.loadPerformance(id)) as ReturnType<CatalogService['loadPerformance']>;
+  }
 
   /** One query for shows, one for all their performances: the programme page needs one API call. */
-  async programme() {
+  private async loadProgramme() {
     const now = this.now();
     const shows = await publishedShows(this.db);
     if (shows.length === 0) return [];
@@ -57,7 +81,7 @@ export class CatalogService {
     }));
   }
 
-  async show(idOrSlug: string) {
+  private async loadShow(idOrSlug: string) {
     const now = this.now();
     const where = /^\d{1,9}$/.test(idOrSlug) ? showIdIs(Number(idOrSlug)) : showSlugIs(idOrSlug.slice(0, 200));
     const show = await findShow(this.db, where);
@@ -66,7 +90,7 @@ export class CatalogService {
     return { ...showJson(show), performances: performances.map((p) => performanceJson(p, now)) };
   }
 
-  async performance(id: number) {
+  private async loadPerformance(id: number) {
     const now = this.now();
     const [performance] = await listPerformancesWithSeats(this.db, publishedPerformance(id));
     if (!performance) throw notFound('Performance not found.');

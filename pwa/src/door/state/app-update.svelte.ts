@@ -26,9 +26,27 @@ class AppUpdate {
     this.#workbox = workbox;
     void workbox.register().then((registration) => {
       if (registration?.active) this.offlineReady = true;
+      if (registration) this.#watch(registration);
       // Long shifts: look for a new version every half hour as well as on each start.
       setInterval(() => void workbox.update().catch(() => undefined), 30 * 60_000);
     });
+  }
+
+  /**
+   * The browser looks for a new worker while the page loads, before `register()` resolves: one
+   * found then may already be installing or waiting, and workbox-window misses it at times
+   * (the door browser test caught the banner never showing). Watch the registration directly
+   * as well; a worker is an update only when another one controls the page.
+   */
+  #watch(registration: ServiceWorkerRegistration): void {
+    const isUpdate = () => navigator.serviceWorker.controller !== null;
+    const track = (worker: ServiceWorker) =>
+      worker.addEventListener('statechange', () => {
+        if (worker.state === 'installed' && isUpdate()) this.available = true;
+      });
+    if (registration.waiting && isUpdate()) this.available = true;
+    if (registration.installing) track(registration.installing);
+    registration.addEventListener('updatefound', () => registration.installing && track(registration.installing));
   }
 
   /** Staff tapped "update": the waiting worker takes over and the page reloads. */
