@@ -1,5 +1,5 @@
-import type { DeltaManifest, FullManifest, ManifestEntry } from '../../../../shared/src/manifest';
-import type { DoorDb, StoredEntry, StoredManifest } from './door-db';
+import { isReplay, type DeltaManifest, type FullManifest, type ManifestEntry } from '../../../../shared/src/manifest';
+import type { DoorDb, StoredEntry } from './door-db';
 
 /*
  * Applying checked manifests to IndexedDB. The caller verified the signature first (see
@@ -22,9 +22,6 @@ export interface SignatureProof {
   signature: string;
 }
 
-function isOlder(incoming: { seq: number; generated_at: string }, stored: StoredManifest): boolean {
-  return incoming.seq < stored.seq || Date.parse(incoming.generated_at) < Date.parse(stored.generated_at);
-}
 
 const toStored = (entry: ManifestEntry, performanceId: number, previous?: StoredEntry): StoredEntry => ({
   ...entry,
@@ -38,7 +35,7 @@ export async function applyFullManifest(db: DoorDb, manifest: FullManifest, proo
   const performanceId = manifest.performance.id;
   await db.transaction('rw', [db.entries, db.manifests], async () => {
     const stored = await db.manifests.get(performanceId);
-    if (stored && isOlder(manifest, stored)) throw new ManifestRefused('manifest_replayed');
+    if (stored && isReplay(stored, manifest)) throw new ManifestRefused('manifest_replayed');
     const previous = new Map((await db.entries.where('p').equals(performanceId).toArray()).map((e) => [e.r, e]));
     await db.entries.where('p').equals(performanceId).delete();
     await db.entries.bulkPut(manifest.entries.map((entry) => toStored(entry, performanceId, previous.get(entry.r))));
@@ -60,7 +57,7 @@ export async function applyDeltaManifest(db: DoorDb, delta: DeltaManifest, proof
   await db.transaction('rw', [db.entries, db.manifests], async () => {
     const stored = await db.manifests.get(delta.performance_id);
     if (!stored) throw new ManifestRefused('manifest_missing');
-    if (isOlder(delta, stored)) throw new ManifestRefused('manifest_replayed');
+    if (isReplay(stored, delta)) throw new ManifestRefused('manifest_replayed');
     // Changes between our seq and the delta's start would be missing.
     if (delta.since > stored.seq) throw new ManifestRefused('manifest_gap');
     const previous = new Map((await db.entries.bulkGet(delta.upserts.map((e) => e.r))).flatMap((e) => (e ? [[e.r, e] as const] : [])));
