@@ -69,7 +69,10 @@ export function createServices(deps: ServiceDeps) {
     sync: new SyncService(db, env, now),
     health: new HealthService(db),
     retention: new RetentionService(db, env.RETENTION_DAYS, now),
-    catalog: new CatalogService(db, now, env.PUBLIC_CACHE_TTL),
+    catalog: new CatalogService(db, now, env.PUBLIC_CACHE_TTL, {
+      maxPartySize: env.MAX_PARTY_SIZE,
+      confirmationLinkHours: Math.round(env.CONFIRMATION_TOKEN_TTL / 3_600_000),
+    }),
     bookings,
     waitlist,
     checkIns: new CheckInService(db, now),

@@ -14,6 +14,9 @@ export interface PublicPerformance {
   booking_open: boolean;
   sold_out: boolean;
   few_seats_left: boolean;
+  /** The theatre's booking rules (MAX_PARTY_SIZE, the confirmation link's lifetime in hours). */
+  max_party_size?: number;
+  confirmation_link_hours?: number;
 }
 
 /** GET /api/shows (a list of these) and GET /api/shows/:slug. */

@@ -12,10 +12,16 @@ import type { MessageKey } from '../lib/i18n/dictionaries/en';
 export const BOOKING_LIMITS = { name: 120, email: 254, phone: 32, notes: 1000 } as const;
 
 /**
- * The server's `MAX_PARTY_SIZE` default. The API does not publish the setting: if the theatre
- * lowers it, the server's field error is shown instead.
+ * The server's `MAX_PARTY_SIZE` default, for when a performance's answer does not carry the
+ * theatre's own `max_party_size` (the API publishes it with every performance).
  */
 export const MAX_PARTY_SIZE = 10;
+
+/** The server's `CONFIRMATION_TOKEN_TTL` default in hours, for answers that do not carry the theatre's own. */
+export const DEFAULT_LINK_HOURS = 48;
+
+/** A performance's largest party, as the server will enforce it. */
+export const maxPartyOf = (performance: { max_party_size?: number | undefined }) => performance.max_party_size ?? MAX_PARTY_SIZE;
 
 /** zod 4's `z.email()` pattern (`regexes.email`), so both sides accept the same addresses. */
 const EMAIL = /^(?:[A-Za-z0-9_'+-]+\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
@@ -54,7 +60,7 @@ function textProblem(value: string, max: number, required: boolean): Problem | u
 }
 
 /** The first problem of each invalid field; an empty object when the booking can be sent. */
-export function bookingProblems(input: BookingInput): Partial<Record<BookingField, Problem>> {
+export function bookingProblems(input: BookingInput, maxPartySize = MAX_PARTY_SIZE): Partial<Record<BookingField, Problem>> {
   const problems: Partial<Record<BookingField, Problem>> = {};
   const name = textProblem(input.name.trim(), BOOKING_LIMITS.name, true);
   if (name) problems.name = name;
@@ -74,7 +80,7 @@ export function bookingProblems(input: BookingInput): Partial<Record<BookingFiel
   const seats = input.party_size;
   if (seats === null || !Number.isInteger(seats)) problems.party_size = { key: 'validation.whole_number' };
   else if (seats < 1) problems.party_size = { key: 'validation.min', params: { min: 1 } };
-  else if (seats > MAX_PARTY_SIZE) problems.party_size = { key: 'validation.party_too_large', params: { max: MAX_PARTY_SIZE } };
+  else if (seats > maxPartySize) problems.party_size = { key: 'validation.party_too_large', params: { max: maxPartySize } };
   return problems;
 }
 

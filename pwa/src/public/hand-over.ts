@@ -12,6 +12,8 @@ export interface BookingReceipt {
   showTitle: string;
   startsAt: string;
   partySize: number;
+  /** How long the confirmation link works, from the performance's booking rules. */
+  linkHours?: number | undefined;
 }
 
 let receipt: BookingReceipt | undefined;

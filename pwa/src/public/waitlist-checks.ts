@@ -21,8 +21,8 @@ export interface WaitlistBody {
 }
 
 /** The first problem of each invalid field; an empty object when the request can be sent. */
-export function waitlistProblems(input: WaitlistInput): Partial<Record<WaitlistField, Problem>> {
-  const { name, email, party_size } = bookingProblems({ ...input, phone: '', notes: '' });
+export function waitlistProblems(input: WaitlistInput, maxPartySize?: number): Partial<Record<WaitlistField, Problem>> {
+  const { name, email, party_size } = bookingProblems({ ...input, phone: '', notes: '' }, maxPartySize);
   return { ...(name && { name }), ...(email && { email }), ...(party_size && { party_size }) };
 }
 

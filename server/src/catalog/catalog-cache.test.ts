@@ -42,4 +42,11 @@ describe('public read cache', () => {
     const { show } = await aPerformance(ctx, { capacity: 5 });
     expect((await ctx.client.get(`/api/shows/${show.slug}`)).status).toBe(200);
   });
+
+  it("publishes the theatre's booking rules with each performance", async () => {
+    const { performance } = await aPerformance(ctx, { capacity: 5 });
+    expect((await ctx.client.get(`/api/performances/${performance.id}`)).body).toMatchObject({ max_party_size: 10, confirmation_link_hours: 48 });
+    const strict = ctx.withEnv({ MAX_PARTY_SIZE: '4', CONFIRMATION_TOKEN_TTL: '24h' });
+    expect((await strict.client.get(`/api/performances/${performance.id}`)).body).toMatchObject({ max_party_size: 4, confirmation_link_hours: 24 });
+  });
 });

@@ -17,7 +17,13 @@ import {
 /** Below this many seats the public pages say "few seats left". */
 export const FEW_SEATS_THRESHOLD = 10;
 
-export function performanceJson(p: PerformanceWithSeats, now: Date) {
+/** The booking rules a visitor's form needs, from the configuration (MAX_PARTY_SIZE, CONFIRMATION_TOKEN_TTL). */
+export interface BookingRules {
+  maxPartySize: number;
+  confirmationLinkHours: number;
+}
+
+export function performanceJson(p: PerformanceWithSeats, now: Date, rules?: BookingRules) {
   const available = availableSeats(p);
   const started = p.startsAt <= now;
   return {
@@ -29,6 +35,7 @@ export function performanceJson(p: PerformanceWithSeats, now: Date) {
     booking_open: p.bookingOpen && !started,
     sold_out: available === 0,
     few_seats_left: available > 0 && available <= FEW_SEATS_THRESHOLD,
+    ...(rules && { max_party_size: rules.maxPartySize, confirmation_link_hours: rules.confirmationLinkHours }),
   };
 }
 
@@ -48,6 +55,7 @@ export class CatalogService {
     private readonly db: Db,
     private readonly now: () => Date = () => new Date(),
     cacheTtlMs = 0,
+    private readonly rules?: BookingRules,
   ) {
     this.#cache = new MicroCache(cacheTtlMs);
   }
@@ -77,7 +85,7 @@ export class CatalogService {
     const performances = await listPerformancesWithSeats(this.db, upcomingOf(shows.map((s) => s.id), now));
     return shows.map((show) => ({
       ...showJson(show),
-      performances: performances.filter((p) => p.showId === show.id).map((p) => performanceJson(p, now)),
+      performances: performances.filter((p) => p.showId === show.id).map((p) => performanceJson(p, now, this.rules)),
     }));
   }
 
@@ -87,7 +95,7 @@ export class CatalogService {
     const show = await findShow(this.db, where);
     if (!show?.published) throw notFound('Show not found.');
     const performances = await listPerformancesWithSeats(this.db, upcomingOf([show.id], now));
-    return { ...showJson(show), performances: performances.map((p) => performanceJson(p, now)) };
+    return { ...showJson(show), performances: performances.map((p) => performanceJson(p, now, this.rules)) };
   }
 
   private async loadPerformance(id: number) {
@@ -95,6 +103,6 @@ export class CatalogService {
     const [performance] = await listPerformancesWithSeats(this.db, publishedPerformance(id));
     if (!performance) throw notFound('Performance not found.');
     const show = await findShow(this.db, showIdIs(performance.showId));
-    return { ...performanceJson(performance, now), show: show ? showJson(show) : null };
+    return { ...performanceJson(performance, now, this.rules), show: show ? showJson(show) : null };
   }
 }

@@ -18,7 +18,7 @@ export const waitlistEn = {
   'waitlist.sent.title': 'Check your email',
   'waitlist.sent.lead_to': 'We have sent an email to {email}. Click the link in it to take your place on the waiting list.',
   'waitlist.sent.opt_in':
-    'Until you click it, you are not on the list: this makes sure our offer of seats reaches you. The link is valid for 48 hours.',
+    'Until you click it, you are not on the list: this makes sure our offer of seats reaches you. The link is valid for {hours} hours.',
   'waitlist.sent.next': 'When seats free up for your party, we email you an offer. Take it before it expires, and your ticket follows.',
   'waitlist.sent.no_email': 'No email after a few minutes? Look in the spam folder. If the address was wrong, simply join again.',
   'waitlist.confirm.title': 'Waiting list',
@@ -34,7 +34,7 @@ export const waitlistEn = {
   'waitlist.confirm.closed': 'You are no longer on this waiting list.',
   'waitlist.confirm.invalid_token': 'This link is not valid. Open it again from the email, making sure the whole link is copied.',
   'waitlist.confirm.expired_token':
-    'This link has expired (links are valid for 48 hours), so you are not on the list. You can join again from the show’s page.',
+    'This link has expired, so you are not on the list. You can join again from the show’s page.',
   'waitlist.offer.title': 'Seats for you',
   'waitlist.offer.loading': 'Loading your offer…',
   'waitlist.offer.lead': 'Seats have freed up, and we are holding them for you.',

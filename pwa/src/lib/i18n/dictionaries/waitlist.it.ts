@@ -20,7 +20,7 @@ export const waitlistIt: Record<keyof typeof waitlistEn, string> = {
   'waitlist.sent.title': 'Controlla la tua email',
   'waitlist.sent.lead_to': 'Abbiamo mandato un’email a {email}. Clicca sul link che contiene per prendere il tuo posto in lista d’attesa.',
   'waitlist.sent.opt_in':
-    'Finché non lo clicchi non sei in lista: così siamo sicuri che la nostra offerta di posti ti arrivi. Il link vale 48 ore.',
+    'Finché non lo clicchi non sei in lista: così siamo sicuri che la nostra offerta di posti ti arrivi. Il link vale {hours} ore.',
   'waitlist.sent.next': 'Quando si liberano posti per il tuo gruppo ti mandiamo un’offerta. Accettala prima che scada e ti arriva il biglietto.',
   'waitlist.sent.no_email': 'Nessuna email dopo qualche minuto? Guarda nella cartella spam. Se l’indirizzo era sbagliato, iscriviti di nuovo.',
   'waitlist.confirm.title': 'Lista d’attesa',
@@ -36,7 +36,7 @@ export const waitlistIt: Record<keyof typeof waitlistEn, string> = {
   'waitlist.confirm.closed': 'Non sei più in questa lista d’attesa.',
   'waitlist.confirm.invalid_token': 'Questo link non è valido. Aprilo di nuovo dall’email, assicurandoti di copiarlo tutto.',
   'waitlist.confirm.expired_token':
-    'Questo link è scaduto (vale 48 ore), quindi non sei in lista. Puoi iscriverti di nuovo dalla pagina dello spettacolo.',
+    'Questo link è scaduto, quindi non sei in lista. Puoi iscriverti di nuovo dalla pagina dello spettacolo.',
   'waitlist.offer.title': 'Posti liberi per te',
   'waitlist.offer.loading': 'Carichiamo la tua offerta…',
   'waitlist.offer.lead': 'Si sono liberati dei posti e li stiamo tenendo per te.',
