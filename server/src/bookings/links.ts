@@ -1,4 +1,4 @@
-import QRCode from 'qrcode';
+import { qrPngDataUrl } from '../lib/qr-png.js';
 
 /*
  * Every URL that carries a raw token is built here. The QR code encodes only the check-in URL:
@@ -17,8 +17,8 @@ export const checkInUrl = (siteBaseUrl: string, rawToken: string) =>
 
 export const ticketUrl = (siteBaseUrl: string, rawToken: string) => `${siteBaseUrl}/ticket#token=${rawToken}`;
 
-export function qrCodeDataUrl(content: string): Promise<string> {
-  return QRCode.toDataURL(content, { errorCorrectionLevel: 'M', margin: 2, width: 320 });
+export async function qrCodeDataUrl(content: string): Promise<string> {
+  return qrPngDataUrl(content);
 }
 
 /** "I can't come" from the reminder: the ticket page opens on its cancellation step (a click still confirms). */

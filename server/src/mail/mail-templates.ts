@@ -1,4 +1,4 @@
-import QRCode from 'qrcode';
+import { qrPng } from '../lib/qr-png.js';
 import type { MailKind } from '../db/schema.js';
 import { formatDateTime } from '../lib/dates.js';
 import { escapeHtml, layout, seats } from './mail-layout.js';
@@ -98,7 +98,7 @@ function renderConfirmation(p: ConfirmationPayload, timeZone: string): RenderedM
 async function renderTicket(p: TicketPayload, timeZone: string): Promise<RenderedMail> {
   const whenIt = formatDateTime(p.startsAt, 'it', timeZone);
   const whenEn = formatDateTime(p.startsAt, 'en', timeZone);
-  const png = await QRCode.toBuffer(p.qrCodeUrl, { errorCorrectionLevel: 'M', margin: 2, width: 320 });
+  const png = qrPng(p.qrCodeUrl);
   const text = [
     `Ciao ${p.name},`,
     '',

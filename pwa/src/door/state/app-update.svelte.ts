@@ -27,7 +27,9 @@ class AppUpdate {
     void workbox.register().then((registration) => {
       if (registration?.active) this.offlineReady = true;
       if (registration) this.#watch(registration);
-      // Long shifts: look for a new version every half hour as well as on each start.
+      // Look for a new version at every start (the browser's own check on navigation may be
+      // skipped or come late), and every half hour during long shifts.
+      void workbox.update().catch(() => undefined);
       setInterval(() => void workbox.update().catch(() => undefined), 30 * 60_000);
     });
   }
@@ -47,6 +49,10 @@ class AppUpdate {
     if (registration.waiting && isUpdate()) this.available = true;
     if (registration.installing) track(registration.installing);
     registration.addEventListener('updatefound', () => registration.installing && track(registration.installing));
+    // And a plain look every few seconds: a missed event must not hide an update for a whole shift.
+    setInterval(() => {
+      if (registration.waiting && isUpdate()) this.available = true;
+    }, 5_000);
   }
 
   /** Staff tapped "update": the waiting worker takes over and the page reloads. */
