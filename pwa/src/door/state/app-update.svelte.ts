@@ -12,15 +12,17 @@ class AppUpdate {
   offlineReady = $state(false);
 
   #workbox: Workbox | undefined;
+  #applying = false;
 
   register(): void {
     // Not in the dev server (no worker is built there), nor where the browser has none.
     if (import.meta.env.DEV || !('serviceWorker' in navigator)) return;
     const workbox = new Workbox('/door/sw.js', { scope: '/door/' });
     workbox.addEventListener('waiting', () => (this.available = true));
-    workbox.addEventListener('controlling', (event) => {
-      // The new version took over because staff asked for it: load it.
-      if (event.isUpdate) window.location.reload();
+    // The new version took over because staff asked for it: load it. Watched on the container
+    // itself, since workbox-window reports only the workers it saw install.
+    navigator.serviceWorker.addEventListener('controllerchange', () => {
+      if (this.#applying) window.location.reload();
     });
     workbox.addEventListener('activated', () => (this.offlineReady = true));
     this.#workbox = workbox;
@@ -57,7 +59,12 @@ class AppUpdate {
 
   /** Staff tapped "update": the waiting worker takes over and the page reloads. */
   apply(): void {
+    this.#applying = true;
     this.#workbox?.messageSkipWaiting();
+    // Normally the new worker takes control and `controllerchange` reloads at once; if that
+    // event never comes, staff still see the tap do something, and the reload shows the banner
+    // again if the new version is still waiting.
+    setTimeout(() => window.location.reload(), 3_000);
   }
 }
 
