@@ -76,6 +76,7 @@ export const bookingRoutes = new Hono<AppEnv>()
     return c.json({ reservation_id: reservation.id, status: reservation.status });
   });
 
-function performanceSummaryJson(p: { id: number; showTitle: string; venueName: string; startsAt: Date }) {
+/** A performance as a ticket or an offer names it: no seat figures. */
+export function performanceSummaryJson(p: { id: number; showTitle: string; venueName: string; startsAt: Date }) {
   return { id: p.id, show_title: p.showTitle, venue_name: p.venueName, starts_at: p.startsAt.toISOString() };
 }

@@ -2,15 +2,9 @@ import { Hono, type Context } from 'hono';
 import { tokenBodySchema, waitlistJoinSchema } from '../../../shared/src/contracts.js';
 import type { AppEnv } from '../app-context.js';
 import { currentUser, requireRole } from '../auth/auth-middleware.js';
+import { performanceSummaryJson } from '../bookings/booking-routes.js';
 import { clientIp } from '../lib/client-ip.js';
 import { idParam, jsonBody } from '../lib/http.js';
-
-const performanceJson = (p: { id: number; showTitle: string; venueName: string; startsAt: Date }) => ({
-  id: p.id,
-  show_title: p.showTitle,
-  venue_name: p.venueName,
-  starts_at: p.startsAt.toISOString(),
-});
 
 /** Token links are throttled like reservation confirmations: guessing them must stay slow. */
 async function throttledToken(c: Context<AppEnv>): Promise<string> {
@@ -31,7 +25,7 @@ export const waitlistRoutes = new Hono<AppEnv>()
   })
   .post('/waitlist/confirm', async (c) => {
     const { entry, position, performance } = await c.var.services.waitlist.confirmJoin(await throttledToken(c));
-    return c.json({ status: entry.status, party_size: entry.partySize, position, performance: performanceJson(performance) });
+    return c.json({ status: entry.status, party_size: entry.partySize, position, performance: performanceSummaryJson(performance) });
   })
   .post('/waitlist/offer', async (c) => {
     const { entry, performance } = await c.var.services.waitlist.offerDetails(await throttledToken(c));
@@ -39,7 +33,7 @@ export const waitlistRoutes = new Hono<AppEnv>()
       status: entry.status,
       party_size: entry.partySize,
       offer_expires_at: entry.offerExpiresAt?.toISOString() ?? null,
-      performance: performanceJson(performance),
+      performance: performanceSummaryJson(performance),
     });
   })
   .post('/waitlist/accept', async (c) => {

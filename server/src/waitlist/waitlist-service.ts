@@ -208,12 +208,12 @@ export class WaitlistService {
     purpose: WaitlistTokenPurpose,
     work: (tx: Executor, token: WaitlistTokenRow, entry: WaitlistEntryRow, performance: PerformanceForBooking, now: Date) => Promise<T>,
   ): Promise<T> {
-    const { token } = await this.findByToken(rawToken, purpose);
+    // An entry never changes performance: the unlocked lookup names the row to lock first.
+    const { token, entry } = await this.findByToken(rawToken, purpose);
     return this.db.transaction(async (tx) => {
       const now = this.now();
-      const found = await findWaitlistToken(tx, token.tokenHash, purpose);
-      const performance = found && (await loadPerformanceForBooking(tx, found.entry.performanceId, { lock: true }));
-      const locked = found && (await findWaitlistToken(tx, token.tokenHash, purpose, { lock: true }));
+      const performance = await loadPerformanceForBooking(tx, entry.performanceId, { lock: true });
+      const locked = await findWaitlistToken(tx, token.tokenHash, purpose, { lock: true });
       if (!performance || !locked) throw invalidToken('The link is invalid.');
       return work(tx, locked.token, locked.entry, performance, now);
     });
