@@ -15,6 +15,7 @@ export const doorEn = {
   'door.status.conflicts.one': '{count} conflict',
   'door.status.menu': 'Menu',
 
+  'door.offline_setup.saving': 'Saving the app on this phone for use without network: keep it online for a moment.',
   'door.update.available': 'A new version of the app is ready.',
   'door.update.apply': 'Update now',
 

@@ -17,6 +17,7 @@ export const doorIt: Record<keyof typeof doorEn, string> = {
   'door.status.conflicts.one': '{count} conflitto',
   'door.status.menu': 'Menu',
 
+  'door.offline_setup.saving': "Salvataggio dell'app sul telefono per l'uso senza rete: resta online ancora un momento.",
   'door.update.available': "È pronta una nuova versione dell'app.",
   'door.update.apply': 'Aggiorna ora',
 
