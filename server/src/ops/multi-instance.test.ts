@@ -1,10 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openDatabase, type Database } from '../db/client.js';
 import { mailOutbox, performances, reservations, shows, venues } from '../db/schema.js';
-import { databaseFromTemplate } from '../test/pg-global-setup.js';
-import { ServerProcess } from '../test/server-process.js';
-import { SmtpMailbox, tokenInMail } from '../test/smtp-mailbox.js';
+import { tokenInMail } from '../test/smtp-mailbox.js';
+import { postFrom, startTwoInstances, type TwoInstances } from '../test/two-instances.js';
 
 /*
  * Two server processes behind one PostgreSQL, as `docker compose up --scale app=2` runs them:
@@ -14,35 +12,20 @@ import { SmtpMailbox, tokenInMail } from '../test/smtp-mailbox.js';
  */
 
 const clusterUrl = inject('pgClusterUrl');
-let mailbox: SmtpMailbox | undefined;
-let servers: ServerProcess[] = [];
-let bases: string[] = [];
-let database: Database | undefined;
+let instances: TwoInstances | undefined;
 
 beforeAll(async () => {
   if (!clusterUrl) return;
-  const url = await databaseFromTemplate(clusterUrl, 'multi');
-  database = await openDatabase({ databaseUrl: url });
-  mailbox = await SmtpMailbox.start();
-  const env = {
-    SMTP_URL: mailbox.url,
+  instances = await startTwoInstances(clusterUrl, 'multi', {
     MAIL_POLL_INTERVAL: '1s',
-    TRUST_PROXY: 'true',
     THROTTLE_RESERVATION_CREATE: '25/hour',
     THROTTLE_RESERVATION_CONFIRM: '10000/hour',
-  };
-  servers = await Promise.all([ServerProcess.start({ databaseUrl: url, env }), ServerProcess.start({ databaseUrl: url, env })]);
-  bases = servers.map((server) => server.base);
+  });
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all(servers.map((server) => server.stop()));
-  await database?.close();
-  await mailbox?.stop();
+  await instances?.stop();
 });
-
-const post = (base: string, path: string, body: unknown, ip: string) =>
-  fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': ip }, body: JSON.stringify(body) });
 
 describe('two instances on one PostgreSQL', () => {
   it('never overbook, send each email once, and share throttles', async () => {
@@ -50,7 +33,8 @@ describe('two instances on one PostgreSQL', () => {
       expect(inject('pgClusterUrl')).toBe('');
       return;
     }
-    const db = database!.db;
+    const db = instances!.database.db;
+    const { bases } = instances!;
     const [venue] = await db.insert(venues).values({ name: 'Sala', capacity: 12 }).returning();
     const [show] = await db.insert(shows).values({ title: 'Due sale', slug: 'due-sale', published: true }).returning();
     const [performance] = await db
@@ -61,18 +45,18 @@ describe('two instances on one PostgreSQL', () => {
     // 40 guests book through alternating instances, each from their own address.
     const bookings = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
-        post(bases[i % 2]!, `/api/performances/${performance!.id}/reservations`, { name: `Ospite ${i}`, email: `ospite${i}@example.com`, party_size: 1 }, `10.1.0.${i + 1}`),
+        postFrom(bases[i % 2]!, `/api/performances/${performance!.id}/reservations`, { name: `Ospite ${i}`, email: `ospite${i}@example.com`, party_size: 1 }, `10.1.0.${i + 1}`),
       ),
     );
     expect(bookings.map((r) => r.status).every((s) => s === 201)).toBe(true);
 
     // Everyone confirms at once, through the other instance than the one they booked on.
-    const received = mailbox!.messages;
+    const received = instances!.mailbox.messages;
     const confirmationMails = () => received.filter((m) => m.subject?.includes('Confirm'));
-    await mailbox!.waitUntil(() => confirmationMails().length >= 40, 'the confirmation mails', 10_000);
+    await instances!.mailbox.waitUntil(() => confirmationMails().length >= 40, 'the confirmation mails', 10_000);
     const tokens = confirmationMails().map((m) => tokenInMail(m)!);
     expect(tokens).toHaveLength(40);
-    const confirmations = await Promise.all(tokens.map((token, i) => post(bases[(i + 1) % 2]!, '/api/reservations/confirm', { token }, `10.2.0.${i + 1}`)));
+    const confirmations = await Promise.all(tokens.map((token, i) => postFrom(bases[(i + 1) % 2]!, '/api/reservations/confirm', { token }, `10.2.0.${i + 1}`)));
     const statuses = confirmations.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(12);
     expect(statuses.filter((s) => s === 409)).toHaveLength(28);
@@ -103,7 +87,7 @@ describe('two instances on one PostgreSQL', () => {
     const sameAddress: number[] = [];
     for (let i = 0; i < 30; i += 1) {
       sameAddress.push(
-        (await post(bases[i % 2]!, `/api/performances/${roomy!.id}/reservations`, { name: 'Bot', email: `bot${i}@example.com`, party_size: 1 }, '10.9.9.9')).status,
+        (await postFrom(bases[i % 2]!, `/api/performances/${roomy!.id}/reservations`, { name: 'Bot', email: `bot${i}@example.com`, party_size: 1 }, '10.9.9.9')).status,
       );
     }
     expect(sameAddress.filter((s) => s === 201)).toHaveLength(25);

@@ -1,10 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openDatabase, type Database } from '../db/client.js';
 import { mailOutbox, performances, shows, venues } from '../db/schema.js';
-import { databaseFromTemplate } from '../test/pg-global-setup.js';
-import { ServerProcess } from '../test/server-process.js';
-import { recipientOf, SmtpMailbox, tokenInMail } from '../test/smtp-mailbox.js';
+import { recipientOf, tokenInMail } from '../test/smtp-mailbox.js';
+import { postFrom, startTwoInstances, type TwoInstances } from '../test/two-instances.js';
 
 /*
  * Reminders leave once even with two instances polling the same outbox: both mail workers see
@@ -14,28 +12,17 @@ import { recipientOf, SmtpMailbox, tokenInMail } from '../test/smtp-mailbox.js';
 
 const clusterUrl = inject('pgClusterUrl');
 const GUESTS = 10;
-let mailbox: SmtpMailbox | undefined;
-let servers: ServerProcess[] = [];
-let database: Database | undefined;
+let instances: TwoInstances | undefined;
 
 beforeAll(async () => {
   if (!clusterUrl) return;
-  const url = await databaseFromTemplate(clusterUrl, 'reminders');
-  database = await openDatabase({ databaseUrl: url });
-  mailbox = await SmtpMailbox.start();
   // Reminders an hour ahead, and both workers polling every second.
-  const env = { SMTP_URL: mailbox.url, MAIL_POLL_INTERVAL: '1s', REMINDER_BEFORE: '1h', TRUST_PROXY: 'true' };
-  servers = await Promise.all([ServerProcess.start({ databaseUrl: url, env }), ServerProcess.start({ databaseUrl: url, env })]);
+  instances = await startTwoInstances(clusterUrl, 'reminders', { MAIL_POLL_INTERVAL: '1s', REMINDER_BEFORE: '1h' });
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all(servers.map((server) => server.stop()));
-  await database?.close();
-  await mailbox?.stop();
+  await instances?.stop();
 });
-
-const post = (base: string, path: string, body: unknown, ip: string) =>
-  fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': ip }, body: JSON.stringify(body) });
 
 describe('reminders with two instances', () => {
   it('sends each reminder exactly once when it falls due', async () => {
@@ -43,30 +30,30 @@ describe('reminders with two instances', () => {
       expect(inject('pgClusterUrl')).toBe('');
       return;
     }
-    const db = database!.db;
+    const db = instances!.database.db;
     const [venue] = await db.insert(venues).values({ name: 'Sala', capacity: 50 }).returning();
     const [show] = await db.insert(shows).values({ title: 'Promemoria', slug: 'promemoria', published: true }).returning();
     // The reminders fall due 20 s from now: after every booking below is confirmed.
     const startsAt = new Date(Date.now() + 3_600_000 + 20_000);
     const [performance] = await db.insert(performances).values({ showId: show!.id, venueId: venue!.id, startsAt }).returning();
 
-    const bases = servers.map((server) => server.base);
+    const { bases } = instances!;
     for (let i = 0; i < GUESTS; i += 1) {
-      const booked = await post(bases[i % 2]!, `/api/performances/${performance!.id}/reservations`, { name: `Ospite ${i}`, email: `guest${i}@example.com`, party_size: 1 }, `10.3.0.${i + 1}`);
+      const booked = await postFrom(bases[i % 2]!, `/api/performances/${performance!.id}/reservations`, { name: `Ospite ${i}`, email: `guest${i}@example.com`, party_size: 1 }, `10.3.0.${i + 1}`);
       expect(booked.status).toBe(201);
     }
-    const received = mailbox!.messages;
+    const received = instances!.mailbox.messages;
     const ofKind = (subject: RegExp) => received.filter((m) => subject.test(m.subject ?? ''));
-    await mailbox!.waitUntil(() => ofKind(/Confirm/).length >= GUESTS, 'the confirmation mails', 15_000);
+    await instances!.mailbox.waitUntil(() => ofKind(/Confirm/).length >= GUESTS, 'the confirmation mails', 15_000);
     for (const [i, mail] of ofKind(/Confirm/).entries()) {
-      expect((await post(bases[(i + 1) % 2]!, '/api/reservations/confirm', { token: tokenInMail(mail)! }, `10.4.0.${i + 1}`)).status).toBe(200);
+      expect((await postFrom(bases[(i + 1) % 2]!, '/api/reservations/confirm', { token: tokenInMail(mail)! }, `10.4.0.${i + 1}`)).status).toBe(200);
     }
     const reminders = await db.select().from(mailOutbox).where(eq(mailOutbox.kind, 'reservation_reminder'));
     expect(reminders).toHaveLength(GUESTS);
     expect(reminders.every((r) => r.status === 'pending' && r.nextAttemptAt.getTime() === startsAt.getTime() - 3_600_000)).toBe(true);
     expect(ofKind(/Reminder/)).toHaveLength(0);
 
-    await mailbox!.waitUntil(() => ofKind(/Reminder/).length >= GUESTS, 'the reminders', 45_000);
+    await instances!.mailbox.waitUntil(() => ofKind(/Reminder/).length >= GUESTS, 'the reminders', 45_000);
     // Both workers keep polling: give a duplicate every chance to appear.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     const sent = ofKind(/Reminder/);
