@@ -41,9 +41,7 @@ class AppUpdate {
     navigator.serviceWorker.addEventListener('controllerchange', () => {
       if (this.#applying) window.location.reload();
     });
-    window.addEventListener('online', () => {
-      if (!this.offlineReady) void this.#install(true);
-    });
+    window.addEventListener('online', () => void this.#look({ networkBack: true }));
     void this.#install(false);
     setInterval(() => void this.#look(), LOOK_EVERY_MS);
     // Long shifts: look for a new version every half hour too, not only at start.
@@ -78,7 +76,7 @@ class AppUpdate {
       // skipped or come late.
       if (registration.active) void workbox.update().catch(() => undefined);
     } catch {
-      // Offline or the server unreachable: #look tries again.
+      // Offline or the server unreachable: #look tries again (at once when the network returns).
     } finally {
       this.#installing = false;
     }
@@ -100,14 +98,13 @@ class AppUpdate {
     registration.addEventListener('updatefound', () => registration.installing && track(registration.installing));
   }
 
-  async #look(): Promise<void> {
+  /** The registration as it is; with none, the first install failed and is tried again. */
+  async #look({ networkBack = false } = {}): Promise<void> {
     const registration = await navigator.serviceWorker.getRegistration(SCOPE);
     if (registration?.active) this.offlineReady = true;
     if (registration?.waiting && isUpdate()) this.available = true;
-    // No registration at all: the first install failed and the browser dropped it.
-    if (!registration && !this.#installing && navigator.onLine && Date.now() - this.#lastInstall >= RETRY_INSTALL_MS) {
-      await this.#install(true);
-    }
+    if (registration || this.#installing || !navigator.onLine) return;
+    if (networkBack || Date.now() - this.#lastInstall >= RETRY_INSTALL_MS) await this.#install(true);
   }
 }
 
