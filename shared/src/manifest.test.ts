@@ -96,6 +96,31 @@ describe('parseManifest', () => {
     }
     expect(parseManifest(body).type).toBe('full');
   });
+
+  it('reads the refused tickets and other nights, and takes a document without them as having none', () => {
+    const full = JSON.parse(body) as Record<string, unknown>;
+    const withSets = {
+      ...full,
+      refused: [['0123456789abcdef', 3, 'cancelled'], ['fedcba9876543210', 4, 'replaced']],
+      others: [{ id: 8, starts_at: '2026-12-02T20:00:00.000Z', tickets: [['00112233aabbccdd', 5]] }],
+    };
+    expect(parseManifest(JSON.stringify(withSets))).toMatchObject({ refused: withSets.refused, others: withSets.others });
+    expect(parseManifest(body)).not.toHaveProperty('refused');
+    const delta = { v: 1, type: 'delta', performance_id: 7, since: 1, seq: 2, generated_at: '2026-12-01T18:00:00.000Z', upserts: [], revoked: [3] };
+    expect(parseManifest(JSON.stringify({ ...delta, refused: [['0123456789abcdef', 3, 'cancelled']] })).type).toBe('delta');
+
+    for (const bad of [
+      { ...full, refused: [['0123456789abcdef', 3, 'lost']] },
+      { ...full, refused: [['0123456789ABCDEF', 3, 'cancelled']] },
+      { ...full, refused: [['a'.repeat(64), 3, 'cancelled']] },
+      { ...full, refused: {} },
+      { ...full, others: [{ id: 8, starts_at: 'tomorrow', tickets: [] }] },
+      { ...full, others: [{ id: 8, starts_at: '2026-12-02T20:00:00.000Z', tickets: [['00112233aabbccdd']] }] },
+      { ...delta, refused: [[3, '0123456789abcdef', 'cancelled']] },
+    ]) {
+      expect(() => parseManifest(JSON.stringify(bad)), JSON.stringify(bad)).toThrow();
+    }
+  });
 });
 
 describe('isReplay', () => {

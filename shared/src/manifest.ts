@@ -26,6 +26,36 @@ export interface ManifestEntry {
   g: string | null;
 }
 
+/**
+ * Tickets outside the guest list are named by a prefix of their token hash: the first 16 hex
+ * characters (8 bytes) of the SHA-256 the device computes anyway. A prefix may only ever REFUSE,
+ * never admit: the device looks at prefixes only when no entry matches the full hash, and a
+ * prefix says "cancelled", "replaced" or "other performance". So a collision cannot let anyone
+ * in; at worst a ticket that would be "unknown" gets another refusal's words, with a chance of
+ * 2^-64 per mark. Hex rather than base64url: it is a plain slice of the hash the device already
+ * has, and gzip brings both to about the same 8 bytes of entropy per prefix (measured).
+ */
+export const HASH_PREFIX_LENGTH = 16;
+export const hashPrefix = (tokenHash: string): string => tokenHash.slice(0, HASH_PREFIX_LENGTH);
+
+export type RefusedWhy = 'cancelled' | 'replaced';
+/** A ticket of this performance that no longer works: [hash prefix, reservation id, why]. */
+export type RefusedTicket = [prefix: string, reservationId: number, why: RefusedWhy];
+
+/**
+ * Another performance of the same show (same title) starting within ±7 days, with the live
+ * tickets of its confirmed reservations: [hash prefix, reservation id]. A guest who came on the
+ * wrong night hears which night is theirs, with no network and without that night's manifest.
+ */
+export interface OtherPerformanceTickets {
+  id: number;
+  starts_at: string;
+  tickets: [prefix: string, reservationId: number][];
+}
+
+/** How far from this performance another night of the show counts as a likely mix-up. */
+export const OTHER_PERFORMANCES_WITHIN_MS = 7 * 86_400_000;
+
 export interface ManifestPerformance {
   id: number;
   show_title: string;
@@ -46,6 +76,13 @@ export interface FullManifest {
   /** Devices erase the manifest after this time (performance + grace). */
   expires_at: string;
   entries: ManifestEntry[];
+  /** Tickets of this performance that no longer work (cancelled, replaced). Absent (older server): none. */
+  refused?: RefusedTicket[];
+  /**
+   * Other nights of the same show within ±7 days. Full manifests only: a ticket booked for
+   * another night after this download is "unknown" offline until the next full download.
+   */
+  others?: OtherPerformanceTickets[];
 }
 
 export interface DeltaManifest {
@@ -57,8 +94,13 @@ export interface DeltaManifest {
   generated_at: string;
   /** New or changed entries (new confirmations, new ticket tokens, check-ins by other devices). */
   upserts: ManifestEntry[];
-  /** Reservations no longer admitted (cancelled): their entries are removed. */
+  /**
+   * Reservations cancelled since `since`: the device keeps their entries, marked cancelled, so
+   * the ticket says CANCELLED rather than UNKNOWN.
+   */
   revoked: number[];
+  /** Tickets of the changed reservations that stopped working (cancelled, replaced). */
+  refused?: RefusedTicket[];
 }
 
 export type Manifest = FullManifest | DeltaManifest;
@@ -80,18 +122,50 @@ function isEntry(value: unknown): value is ManifestEntry {
   );
 }
 
+const isPrefix = (value: unknown): value is string => typeof value === 'string' && /^[0-9a-f]{16}$/.test(value);
+const isId = (value: unknown): value is number => Number.isInteger(value);
+
+function isRefused(value: unknown): value is RefusedTicket {
+  return Array.isArray(value) && value.length === 3 && isPrefix(value[0]) && isId(value[1]) && (value[2] === 'cancelled' || value[2] === 'replaced');
+}
+
+function isOtherPerformance(value: unknown): value is OtherPerformanceTickets {
+  return (
+    isObject(value) &&
+    isId(value.id) &&
+    typeof value.starts_at === 'string' &&
+    !Number.isNaN(Date.parse(value.starts_at)) &&
+    Array.isArray(value.tickets) &&
+    value.tickets.every((t) => Array.isArray(t) && t.length === 2 && isPrefix(t[0]) && isId(t[1]))
+  );
+}
+
+/** A list field that older documents lack: absent is empty, present must be well formed. */
+const optionalList = (value: unknown, check: (item: unknown) => boolean) => value === undefined || (Array.isArray(value) && value.every(check));
+
 /** Structural check after the signature check: a signed but malformed manifest is still refused. */
 export function parseManifest(text: string): Manifest {
   const value: unknown = JSON.parse(text);
   if (!isObject(value) || value.v !== MANIFEST_VERSION) throw new Error('unsupported manifest version');
   if (value.type === 'full') {
-    if (!isObject(value.performance) || !Array.isArray(value.entries) || !value.entries.every(isEntry)) {
+    if (
+      !isObject(value.performance) ||
+      !Array.isArray(value.entries) ||
+      !value.entries.every(isEntry) ||
+      !optionalList(value.refused, isRefused) ||
+      !optionalList(value.others, isOtherPerformance)
+    ) {
       throw new Error('malformed manifest');
     }
     return value as unknown as FullManifest;
   }
   if (value.type === 'delta') {
-    if (!Array.isArray(value.upserts) || !value.upserts.every(isEntry) || !Array.isArray(value.revoked)) {
+    if (
+      !Array.isArray(value.upserts) ||
+      !value.upserts.every(isEntry) ||
+      !Array.isArray(value.revoked) ||
+      !optionalList(value.refused, isRefused)
+    ) {
       throw new Error('malformed manifest delta');
     }
     return value as unknown as DeltaManifest;

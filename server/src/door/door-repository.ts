@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, ilike, inArray, isNull, lt, max } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, ilike, inArray, isNotNull, isNull, lt, lte, max, ne, or, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { checkIns, devices, doorChanges, performances, reservations, reservationTokens, scanEvents, shows, users, venues } from '../db/schema.js';
 
@@ -75,6 +75,55 @@ export async function ticketsOfPerformance(db: Executor, performanceId: number, 
     .orderBy(asc(reservations.id));
 }
 
+/**
+ * Check-in tokens of this performance that no longer work, one row each: those of cancelled
+ * reservations and those replaced by a newer ticket. A token revoked before its reservation
+ * was cancelled had been replaced first, and says so. With `ids`, only those reservations.
+ */
+export function refusedTicketsOfPerformance(db: Executor, performanceId: number, ids?: number[]) {
+  return db
+    .select({
+      reservationId: reservations.id,
+      tokenHash: reservationTokens.tokenHash,
+      why: sql<'cancelled' | 'replaced'>`case when ${reservations.status} <> 'cancelled' or ${reservationTokens.revokedAt} < ${reservations.cancelledAt}
+        then 'replaced' else 'cancelled' end`,
+    })
+    .from(reservationTokens)
+    .innerJoin(reservations, eq(reservations.id, reservationTokens.reservationId))
+    .where(
+      and(
+        eq(reservations.performanceId, performanceId),
+        eq(reservationTokens.purpose, 'check_in'),
+        or(isNotNull(reservationTokens.revokedAt), eq(reservations.status, 'cancelled')),
+        ids ? inArray(reservations.id, ids.length > 0 ? ids : [-1]) : undefined,
+      ),
+    )
+    .orderBy(asc(reservations.id), asc(reservationTokens.id));
+}
+
+/** The other performances of a show starting between `from` and `until`. */
+export function otherPerformancesOfShow(db: Executor, performanceId: number, from: Date, until: Date) {
+  const self = db.select({ showId: performances.showId }).from(performances).where(eq(performances.id, performanceId));
+  return db
+    .select({ id: performances.id, startsAt: performances.startsAt })
+    .from(performances)
+    .where(and(inArray(performances.showId, self), ne(performances.id, performanceId), gte(performances.startsAt, from), lte(performances.startsAt, until)))
+    .orderBy(asc(performances.startsAt), asc(performances.id));
+}
+
+/** Live check-in token hashes of the confirmed reservations of these performances. */
+export function liveTicketHashes(db: Executor, performanceIds: number[]) {
+  return db
+    .select({ performanceId: reservations.performanceId, reservationId: reservations.id, tokenHash: reservationTokens.tokenHash })
+    .from(reservations)
+    .innerJoin(
+      reservationTokens,
+      and(eq(reservationTokens.reservationId, reservations.id), eq(reservationTokens.purpose, 'check_in'), isNull(reservationTokens.revokedAt)),
+    )
+    .where(and(inArray(reservations.performanceId, performanceIds.length > 0 ? performanceIds : [-1]), eq(reservations.status, 'confirmed')))
+    .orderBy(asc(reservations.performanceId), asc(reservations.id));
+}
+
 export async function insertDevice(db: Executor, values: { id: string; name: string; registeredByUserId: number }) {
   return (await db.insert(devices).values(values).returning())[0]!;
 }
@@ -89,6 +138,11 @@ export function listDevices(db: Executor) {
     .from(devices)
     .leftJoin(users, eq(users.id, devices.registeredByUserId))
     .orderBy(asc(devices.createdAt));
+}
+
+/** Names of the devices not revoked: the names a new phone should not be offered. */
+export async function activeDeviceNames(db: Executor): Promise<string[]> {
+  return (await db.select({ name: devices.name }).from(devices).where(isNull(devices.revokedAt))).map((d) => d.name);
 }
 
 export async function touchDevice(db: Executor, id: string, at: Date) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { DeltaManifest, FullManifest, ManifestEntry } from '../../../shared/src/manifest.js';
-import { MANIFEST_VERSION, sha256Hex } from '../../../shared/src/manifest.js';
+import type { DeltaManifest, FullManifest, ManifestEntry, OtherPerformanceTickets, RefusedTicket } from '../../../shared/src/manifest.js';
+import { hashPrefix, MANIFEST_VERSION, OTHER_PERFORMANCES_WITHIN_MS, sha256Hex } from '../../../shared/src/manifest.js';
 import { insertAudit } from '../audit/audit-repository.js';
 import type { SessionUser } from '../auth/sessions.js';
 import type { Db } from '../db/client.js';
@@ -9,14 +9,19 @@ import { notFound } from '../lib/errors.js';
 import {
   doorPerformances,
   guestsByName,
+  activeDeviceNames,
   insertDevice,
   latestChangeSeq,
   listDevices,
+  liveTicketHashes,
+  otherPerformancesOfShow,
   performanceForDoor,
+  refusedTicketsOfPerformance,
   reservationsChangedSince,
   revokeDevice,
   ticketsOfPerformance,
 } from './door-repository.js';
+import { nextDoorNumber } from './device-names.js';
 import type { SigningKeys } from './signing-keys.js';
 
 type TicketRow = Awaited<ReturnType<typeof ticketsOfPerformance>>[number];
@@ -32,6 +37,23 @@ async function entryOf(row: TicketRow): Promise<ManifestEntry> {
     c: row.checkedInAt ? { at: row.checkedInAt.toISOString(), by: row.staffName || row.staffEmail, device: row.deviceName } : null,
     g: row.sealedGuest,
   };
+}
+
+async function refusedOf(db: Db, performanceId: number, ids?: number[]): Promise<RefusedTicket[]> {
+  const rows = await refusedTicketsOfPerformance(db, performanceId, ids);
+  return rows.map((row) => [hashPrefix(row.tokenHash), row.reservationId, row.why]);
+}
+
+/** The show's other nights within ±7 days, each with its live tickets' hash prefixes. */
+async function othersOf(db: Db, performance: { id: number; startsAt: Date }): Promise<OtherPerformanceTickets[]> {
+  const start = performance.startsAt.getTime();
+  const nights = await otherPerformancesOfShow(db, performance.id, new Date(start - OTHER_PERFORMANCES_WITHIN_MS), new Date(start + OTHER_PERFORMANCES_WITHIN_MS));
+  const tickets = await liveTicketHashes(db, nights.map((n) => n.id));
+  return nights.map((night) => ({
+    id: night.id,
+    starts_at: night.startsAt.toISOString(),
+    tickets: tickets.filter((t) => t.performanceId === night.id).map((t): [string, number] => [hashPrefix(t.tokenHash), t.reservationId]),
+  }));
 }
 
 export interface SignedDocument {
@@ -57,7 +79,11 @@ export class DoorService {
     return rows.map((p) => ({ id: p.id, show_title: p.showTitle, venue_name: p.venueName, starts_at: p.startsAt.toISOString() }));
   }
 
-  /** The ETag is known before the manifest is built: an unchanged manifest costs one query. */
+  /**
+   * The ETag is known before the manifest is built: an unchanged manifest costs one query. It
+   * follows this performance's changes only, not the other nights' tickets of a full manifest:
+   * the app asks for full manifests without `If-None-Match`.
+   */
   async manifestTag(performanceId: number, since: number | undefined): Promise<string> {
     const seq = await latestChangeSeq(this.db, performanceId);
     return `"m${performanceId}-${since ?? 'full'}-${seq}"`;
@@ -70,7 +96,11 @@ export class DoorService {
     const generatedAt = this.now().toISOString();
     let document: FullManifest | DeltaManifest;
     if (since === undefined || since <= 0) {
-      const rows = await ticketsOfPerformance(this.db, performanceId);
+      const [rows, refused, others] = await Promise.all([
+        ticketsOfPerformance(this.db, performanceId),
+        refusedOf(this.db, performanceId),
+        othersOf(this.db, performance),
+      ]);
       document = {
         v: MANIFEST_VERSION,
         type: 'full',
@@ -86,10 +116,14 @@ export class DoorService {
         generated_at: generatedAt,
         expires_at: new Date(performance.startsAt.getTime() + this.env.CHECK_IN_GRACE).toISOString(),
         entries: await Promise.all(rows.map(entryOf)),
+        refused,
+        others,
       };
     } else {
       const changed = await reservationsChangedSince(this.db, performanceId, since);
-      const rows = changed.length ? await ticketsOfPerformance(this.db, performanceId, changed) : [];
+      const [rows, refused] = changed.length
+        ? await Promise.all([ticketsOfPerformance(this.db, performanceId, changed), refusedOf(this.db, performanceId, changed)])
+        : [[], []];
       const live = new Set(rows.map((r) => r.reservationId));
       document = {
         v: MANIFEST_VERSION,
@@ -100,6 +134,7 @@ export class DoorService {
         generated_at: generatedAt,
         upserts: await Promise.all(rows.map(entryOf)),
         revoked: changed.filter((id) => !live.has(id)),
+        refused,
       };
     }
     const body = JSON.stringify(document);
@@ -132,6 +167,11 @@ export class DoorService {
       last_seen_at: device.lastSeenAt?.toISOString() ?? null,
       revoked_at: device.revokedAt?.toISOString() ?? null,
     }));
+  }
+
+  /** The name offered to a new phone: the first "Door N" that no active device has. */
+  async nextDeviceName() {
+    return { number: nextDoorNumber(await activeDeviceNames(this.db)) };
   }
 
   async revokeDevice(id: string, actor: SessionUser) {

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { gzipSync } from 'node:zlib';
+import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGuest } from '../../../shared/src/guest-seal.js';
-import { parseManifest, sha256Hex, verifyManifestSignature, type FullManifest, type DeltaManifest, type PublicKeyJwk } from '../../../shared/src/manifest.js';
-import { checkIns, scanEvents } from '../db/schema.js';
+import { hashPrefix, parseManifest, sha256Hex, verifyManifestSignature, type FullManifest, type DeltaManifest, type PublicKeyJwk } from '../../../shared/src/manifest.js';
+import { checkIns, performances, reservations, reservationTokens, scanEvents } from '../db/schema.js';
 import { hashToken } from '../lib/tokens.js';
+import { aPerformanceWithTickets } from '../test/bulk-tickets.js';
 import { aConfirmedReservation, aPerformance, createTestContext, loggedIn, type TestContext } from '../test/harness.js';
+import { aScanEvent } from '../test/scan-events.js';
 
 let ctx: TestContext;
 let door: Awaited<ReturnType<typeof loggedIn>>;
@@ -34,13 +37,7 @@ async function registerDevice(name: string, cookie = door.cookie): Promise<strin
   return response.body.id;
 }
 
-const scan = (performanceId: number, token: string, scannedAt: Date, offsetMs = 0) => ({
-  id: randomUUID(),
-  performance_id: performanceId,
-  token_hash: hashToken(token),
-  scanned_at: scannedAt.toISOString(),
-  clock_offset_ms: offsetMs,
-});
+const scan = aScanEvent;
 
 const sync = (deviceId: string, events: unknown[], cookie = door.cookie) => ctx.client.post('/api/door/sync', { device_id: deviceId, events }, { cookie });
 
@@ -252,5 +249,117 @@ describe('offline sync', () => {
     const results = response.body.results as { result: string }[];
     expect(results.filter((r) => r.result === 'accepted')).toHaveLength(40);
     expect(results.filter((r) => r.result === 'duplicate')).toHaveLength(1960);
+  }, 60_000);
+});
+
+describe('why a ticket is refused, offline too', () => {
+  const DAY = 86_400_000;
+
+  /** Another night of the same show, in the same venue. */
+  async function anotherNight(of: { showId: number; venueId: number }, startsAt: Date) {
+    const [night] = await ctx.services.database.db.insert(performances).values({ showId: of.showId, venueId: of.venueId, startsAt }).returning();
+    return night!;
+  }
+
+  it('lists the tickets of cancelled reservations as cancelled, and not as guests', async () => {
+    const { performance } = await aPerformance(ctx, { startsAt: soon() });
+    const kept = await aConfirmedReservation(ctx, performance.id, 1);
+    const cancelled = await aConfirmedReservation(ctx, performance.id, 2);
+    await ctx.services.bookings.cancel(cancelled.reservation.id, null);
+    const full = (await fetchManifest(performance.id)).manifest as FullManifest;
+    expect(full.entries.map((e) => e.r)).toEqual([kept.reservation.id]);
+    expect(full.refused).toEqual([[hashPrefix(hashToken(cancelled.rawCheckInToken)), cancelled.reservation.id, 'cancelled']]);
+    expect(full.others).toEqual([]);
+  });
+
+  it('lists a replaced ticket as replaced, and the last one of a cancelled reservation as cancelled', async () => {
+    const { performance } = await aPerformance(ctx, { startsAt: soon() });
+    const ticket = await aConfirmedReservation(ctx, performance.id, 2);
+    const boxOffice = await loggedIn(ctx, 'box_office');
+    await ctx.services.bookings.resend(ticket.reservation.id, boxOffice.user);
+    const before = (await fetchManifest(performance.id)).manifest as FullManifest;
+    const current = before.entries.find((e) => e.r === ticket.reservation.id)!;
+    expect(current.h).not.toBe(hashToken(ticket.rawCheckInToken));
+    expect(before.refused).toEqual([[hashPrefix(hashToken(ticket.rawCheckInToken)), ticket.reservation.id, 'replaced']]);
+
+    await ctx.services.bookings.cancel(ticket.reservation.id, null);
+    const after = (await fetchManifest(performance.id)).manifest as FullManifest;
+    expect(after.entries).toEqual([]);
+    expect(after.refused).toEqual([
+      [hashPrefix(hashToken(ticket.rawCheckInToken)), ticket.reservation.id, 'replaced'],
+      [hashPrefix(current.h), ticket.reservation.id, 'cancelled'],
+    ]);
+  });
+
+  it('carries the live tickets of the same show\'s other nights within seven days, with their start', async () => {
+    const tonight = await aPerformance(ctx, { startsAt: soon() });
+    const mine = await aConfirmedReservation(ctx, tonight.performance.id, 1);
+    const tomorrow = await anotherNight(tonight.performance, new Date(tonight.performance.startsAt.getTime() + DAY));
+    const lastWeek = await anotherNight(tonight.performance, new Date(tonight.performance.startsAt.getTime() - 7 * DAY));
+    const tooFar = await anotherNight(tonight.performance, new Date(tonight.performance.startsAt.getTime() + 8 * DAY));
+    const otherShow = await aPerformance(ctx, { startsAt: new Date(tonight.performance.startsAt.getTime() + DAY) });
+    const a = await aConfirmedReservation(ctx, tomorrow.id, 2);
+    const b = await aConfirmedReservation(ctx, tomorrow.id, 1);
+    const gone = await aConfirmedReservation(ctx, tomorrow.id, 1);
+    await ctx.services.bookings.cancel(gone.reservation.id, null);
+    await aConfirmedReservation(ctx, tooFar.id, 1);
+    await aConfirmedReservation(ctx, otherShow.performance.id, 1);
+
+    const full = (await fetchManifest(tonight.performance.id)).manifest as FullManifest;
+    expect(full.others).toEqual([
+      { id: lastWeek.id, starts_at: lastWeek.startsAt.toISOString(), tickets: [] },
+      {
+        id: tomorrow.id,
+        starts_at: tomorrow.startsAt.toISOString(),
+        tickets: [
+          [hashPrefix(hashToken(a.rawCheckInToken)), a.reservation.id],
+          [hashPrefix(hashToken(b.rawCheckInToken)), b.reservation.id],
+        ],
+      },
+    ]);
+    // Seen from tomorrow, tonight's guest is the one on the wrong night.
+    const fromTomorrow = (await fetchManifest(tomorrow.id)).manifest as FullManifest;
+    expect(fromTomorrow.others?.find((o) => o.id === tonight.performance.id)?.tickets).toEqual([[hashPrefix(hashToken(mine.rawCheckInToken)), mine.reservation.id]]);
+  });
+
+  it('sends a cancellation in the delta as revoked with its ticket, and a new ticket\'s old hash as replaced', async () => {
+    const { performance } = await aPerformance(ctx, { startsAt: soon() });
+    const cancelled = await aConfirmedReservation(ctx, performance.id, 1);
+    const resent = await aConfirmedReservation(ctx, performance.id, 1);
+    const first = (await fetchManifest(performance.id)).manifest as FullManifest;
+    await ctx.services.bookings.cancel(cancelled.reservation.id, null);
+    await ctx.services.bookings.resend(resent.reservation.id, (await loggedIn(ctx, 'box_office')).user);
+
+    const { manifest, valid } = await fetchManifest(performance.id, first.seq);
+    expect(valid).toBe(true);
+    const delta = manifest as DeltaManifest;
+    expect(delta.revoked).toEqual([cancelled.reservation.id]);
+    expect(delta.upserts.map((e) => e.r)).toEqual([resent.reservation.id]);
+    expect(delta.refused).toEqual([
+      [hashPrefix(hashToken(cancelled.rawCheckInToken)), cancelled.reservation.id, 'cancelled'],
+      [hashPrefix(hashToken(resent.rawCheckInToken)), resent.reservation.id, 'replaced'],
+    ]);
+  });
+
+  // The measure behind the format: what the new sets add to a 2,000-seat house's manifest.
+  it('keeps the refused and other-night sets small for 2,000 seats', async () => {
+    const { db } = ctx.services.database;
+    const house = await aPerformanceWithTickets(db, { tickets: 2000, startsAt: soon() });
+    const [tonight] = await db.select().from(performances).where(eq(performances.id, house.performanceId));
+    const tomorrow = await anotherNight(tonight!, new Date(tonight!.startsAt.getTime() + DAY));
+    // A tenth of the house cancelled.
+    const cancelledIds = house.tickets.slice(0, 200).map((t) => t.reservationId);
+    const at = new Date();
+    await db.update(reservations).set({ status: 'cancelled', cancelledAt: at }).where(inArray(reservations.id, cancelledIds));
+    await db.update(reservationTokens).set({ revokedAt: at }).where(inArray(reservationTokens.reservationId, cancelledIds));
+
+    const own = (await fetchManifest(house.performanceId)).manifest as FullManifest;
+    expect(own.refused).toHaveLength(200);
+    const next = (await fetchManifest(tomorrow.id)).manifest as FullManifest;
+    expect(next.others?.[0]?.tickets).toHaveLength(1800);
+    const gzipped = (value: unknown) => gzipSync(JSON.stringify(value)).byteLength;
+    // About 12 bytes a ticket gzipped: 8 of them are the hash prefix, which does not compress.
+    expect(gzipped(own.refused)).toBeLessThan(200 * 16);
+    expect(gzipped(next.others)).toBeLessThan(1800 * 14);
   }, 60_000);
 });

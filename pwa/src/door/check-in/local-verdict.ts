@@ -1,14 +1,16 @@
 import { decideCheckIn, type TicketState, type Verdict } from '../../../../shared/src/check-in-decision';
 import { openGuest } from '../../../../shared/src/guest-seal';
-import { sha256Hex, type ManifestPerformance } from '../../../../shared/src/manifest';
-import type { DoorDb, StoredEntry, StoredManifest } from '../data/door-db';
-import { findByCodeHash, findByTokenHash } from '../data/manifest-store';
+import { sha256Hex, type ManifestPerformance, type RefusedWhy } from '../../../../shared/src/manifest';
+import type { DoorDb, StoredEntry, StoredManifest, StoredMark } from '../data/door-db';
+import { findByCodeHash, findByTokenHash, findMark } from '../data/manifest-store';
 import type { TicketInput } from './ticket-input';
 
 /*
  * The door's verdict with no network: the scanned token (or typed code) is hashed, looked up in
  * the manifest entries, and judged by the same pure function the server uses
  * (shared/src/check-in-decision.ts), at the device's time corrected by the server clock offset.
+ * A token no entry knows is looked up by its hash prefix among the marks (cancelled, replaced,
+ * another night of the show), so the screen says why it is refused.
  */
 
 export type TicketPresented = Exclude<TicketInput, { kind: 'invalid' }>;
@@ -20,9 +22,14 @@ export interface LocalDecision {
   hash: string;
   /** Opened from the manifest with the scanned token; never available from a typed code. */
   guestName: string | null;
-  /** For a ticket of another performance whose manifest is on this device too. */
-  otherPerformance: ManifestPerformance | null;
+  /** For a ticket of another performance: from its manifest on this device, or from a mark. */
+  otherPerformance: OtherPerformanceShown | null;
+  /** For a refused ticket, when the manifest said why. */
+  revokedWhy: RefusedWhy | null;
 }
+
+/** What the screen says of the night a ticket is for. */
+export type OtherPerformanceShown = Pick<ManifestPerformance, 'show_title' | 'starts_at'>;
 
 export function ticketStateOf(entry: StoredEntry): TicketState {
   return {
@@ -35,32 +42,58 @@ export function ticketStateOf(entry: StoredEntry): TicketState {
   };
 }
 
+/**
+ * A ticket known only by its mark. It is always revoked: a prefix may refuse but never admit
+ * (for another night's ticket the decision says "wrong performance" before it looks at that).
+ */
+export function ticketStateOfMark(mark: StoredMark): TicketState {
+  return { reservationId: mark.r, performanceId: mark.p, partySize: 0, revoked: true, checkedIn: null };
+}
+
 export function doorWindowOf(performance: ManifestPerformance) {
   return { startsAt: performance.starts_at, opensBeforeMs: performance.opens_before_ms, closesAfterMs: performance.closes_after_ms };
 }
 
-async function lookUp(db: DoorDb, ticket: TicketPresented, performanceId: number): Promise<{ hash: string; entry: StoredEntry | undefined }> {
+interface Found {
+  hash: string;
+  entry: StoredEntry | undefined;
+  mark?: StoredMark | undefined;
+}
+
+async function lookUp(db: DoorDb, ticket: TicketPresented, performanceId: number): Promise<Found> {
   if (ticket.kind === 'reservation') {
     const entry = await db.entries.get(ticket.reservationId);
     // Without a code hash the server could not be told which reservation this was.
     return entry?.k ? { hash: entry.k, entry } : { hash: '', entry: undefined };
   }
   const hash = await sha256Hex(ticket.kind === 'token' ? ticket.token : ticket.code);
-  const entry = ticket.kind === 'token' ? await findByTokenHash(db, hash) : await findByCodeHash(db, hash, performanceId);
-  return { hash, entry };
+  if (ticket.kind === 'code') return { hash, entry: await findByCodeHash(db, hash, performanceId) };
+  const entry = await findByTokenHash(db, hash);
+  return { hash, entry, mark: entry ? undefined : await findMark(db, hash, performanceId) };
+}
+
+/** The other night's start and title: from its manifest if this device has it, else from the mark. */
+async function otherPerformanceOf(db: DoorDb, performanceId: number, mark: StoredMark | undefined): Promise<OtherPerformanceShown | null> {
+  const stored = await db.manifests.get(performanceId);
+  if (stored) return stored.performance;
+  if (!mark?.starts_at) return null;
+  // Marks of other nights come with the manifest of the same show: its title is theirs.
+  const from = await db.manifests.get(mark.m);
+  return from ? { show_title: from.performance.show_title, starts_at: mark.starts_at } : null;
 }
 
 export async function decideLocally(db: DoorDb, ticket: TicketPresented, scanning: StoredManifest, at: Date): Promise<LocalDecision> {
-  const { hash, entry } = await lookUp(db, ticket, scanning.performance_id);
+  const { hash, entry, mark } = await lookUp(db, ticket, scanning.performance_id);
   const verdict = decideCheckIn({
-    ticket: entry && ticketStateOf(entry),
+    ticket: entry ? ticketStateOf(entry) : mark && ticketStateOfMark(mark),
     performanceId: scanning.performance_id,
     window: doorWindowOf(scanning.performance),
     at: at.toISOString(),
   });
   const [guest, other] = await Promise.all([
     ticket.kind === 'token' && entry?.g ? openGuest(ticket.token, entry.g) : null,
-    verdict.kind === 'wrong_performance' ? db.manifests.get(verdict.performanceId) : undefined,
+    verdict.kind === 'wrong_performance' ? otherPerformanceOf(db, verdict.performanceId, mark) : null,
   ]);
-  return { verdict, entry, hash, guestName: guest?.name ?? null, otherPerformance: other?.performance ?? null };
+  const revokedWhy = verdict.kind === 'revoked' ? (entry?.why ?? mark?.why ?? null) : null;
+  return { verdict, entry, hash, guestName: guest?.name ?? null, otherPerformance: other, revokedWhy };
 }

@@ -1,5 +1,5 @@
-import { Dexie, type EntityTable } from 'dexie';
-import type { ManifestEntry, ManifestPerformance, PublicKeyJwk } from '../../../../shared/src/manifest';
+import { Dexie, type EntityTable, type Table } from 'dexie';
+import type { ManifestEntry, ManifestPerformance, PublicKeyJwk, RefusedWhy } from '../../../../shared/src/manifest';
 import type { DecoderName } from '../scanner/decoder-names';
 import type { ClockEstimate } from '../sync/server-clock';
 import type { RegisteredDevice, ScanEvent, ScanResult, SessionUser, SyncConflict } from '../door-types';
@@ -22,6 +22,26 @@ export interface StoredEntry extends ManifestEntry {
   lc?: { at: string; by: string | null; device: string | null } | null;
   /** The server refused the ticket online (cancelled, replaced) since the last manifest. */
   x?: boolean;
+  /** Why, when the server said (a delta's cancelled reservation); online refusals do not say. */
+  why?: RefusedWhy;
+}
+
+/**
+ * A ticket known only by its hash prefix (shared/src/manifest.ts): one of this performance that
+ * no longer works, or one of another night of the show. Marks only ever refuse.
+ */
+export interface StoredMark {
+  /** The performance of the manifest it came from: erased and replaced with it. */
+  m: number;
+  /** Hash prefix of the ticket's token. */
+  h: string;
+  /** Reservation and performance of the ticket. */
+  r: number;
+  p: number;
+  /** A refused ticket of performance `m`: why. */
+  why?: RefusedWhy;
+  /** A ticket of another night: when that night starts. */
+  starts_at?: string;
 }
 
 /** The header of the latest manifest applied for one performance. */
@@ -69,8 +89,16 @@ export interface MetaValues {
   conflicts: SyncConflict[];
   rejected: RejectedScan[];
   decoder: DecoderName;
+  /** Verdict sounds and vibrations (feedback-settings.svelte.ts); kept on sign-out like the decoder. */
+  sound: boolean;
+  vibration: boolean;
   /** The performance being scanned, to return to it after a reload. */
   current_performance: number;
+  /**
+   * Signed out here while the server could not be told: the session cookie may still be valid,
+   * so the sign-out is sent again before anything else asks the server who is signed in.
+   */
+  logout_owed: true;
 }
 
 export type MetaKey = keyof MetaValues;
@@ -85,6 +113,7 @@ export class DoorDb extends Dexie {
   manifests!: EntityTable<StoredManifest, 'performance_id'>;
   outbox!: EntityTable<OutboxEvent, 'id'>;
   meta!: EntityTable<MetaRow, 'key'>;
+  marks!: Table<StoredMark, [number, string]>;
 
   constructor(name = 'azionelab-door') {
     super(name);
@@ -95,6 +124,8 @@ export class DoorDb extends Dexie {
       outbox: 'id, queued_at',
       meta: 'key',
     });
+    // One mark per prefix per manifest; looked up by prefix, erased by manifest.
+    this.version(2).stores({ marks: '[m+h], h, m' });
   }
 
   async getMeta<K extends MetaKey>(key: K): Promise<MetaValues[K] | undefined> {
@@ -114,16 +145,16 @@ export class DoorDb extends Dexie {
    * its settings (decoder, keys), which say nothing about guests.
    */
   async eraseGuestData(): Promise<void> {
-    await this.transaction('rw', [this.entries, this.manifests, this.outbox, this.meta], async () => {
-      await Promise.all([this.entries.clear(), this.manifests.clear(), this.outbox.clear()]);
+    await this.transaction('rw', [this.entries, this.marks, this.manifests, this.outbox, this.meta], async () => {
+      await Promise.all([this.entries.clear(), this.marks.clear(), this.manifests.clear(), this.outbox.clear()]);
       await this.meta.bulkDelete(['user', 'last_sync_at', 'conflicts', 'rejected', 'current_performance']);
     });
   }
 
   /** Revoked device: nothing stays, not even its registration. */
   async eraseEverything(): Promise<void> {
-    await this.transaction('rw', [this.entries, this.manifests, this.outbox, this.meta], async () => {
-      await Promise.all([this.entries.clear(), this.manifests.clear(), this.outbox.clear(), this.meta.clear()]);
+    await this.transaction('rw', [this.entries, this.marks, this.manifests, this.outbox, this.meta], async () => {
+      await Promise.all([this.entries.clear(), this.marks.clear(), this.manifests.clear(), this.outbox.clear(), this.meta.clear()]);
     });
   }
 }

@@ -1,5 +1,5 @@
-import { isReplay, type DeltaManifest, type FullManifest, type ManifestEntry } from '../../../../shared/src/manifest';
-import type { DoorDb, StoredEntry } from './door-db';
+import { hashPrefix, isReplay, type DeltaManifest, type FullManifest, type ManifestEntry, type RefusedTicket } from '../../../../shared/src/manifest';
+import type { DoorDb, StoredEntry, StoredMark } from './door-db';
 
 /*
  * Applying checked manifests to IndexedDB. The caller verified the signature first (see
@@ -30,15 +30,27 @@ const toStored = (entry: ManifestEntry, performanceId: number, previous?: Stored
   ...(previous?.lc && !entry.c && { lc: previous.lc }),
 });
 
+const refusedMarks = (refused: RefusedTicket[] | undefined, performanceId: number): StoredMark[] =>
+  (refused ?? []).map(([h, r, why]) => ({ m: performanceId, h, r, p: performanceId, why }));
+
+/** The marks a full manifest brings: its refused tickets and those of the show's other nights. */
+function marksOf(manifest: FullManifest): StoredMark[] {
+  const m = manifest.performance.id;
+  const others = (manifest.others ?? []).flatMap((night) => night.tickets.map(([h, r]) => ({ m, h, r, p: night.id, starts_at: night.starts_at })));
+  return [...refusedMarks(manifest.refused, m), ...others];
+}
+
 /** Replaces everything known about a performance with a full manifest. */
 export async function applyFullManifest(db: DoorDb, manifest: FullManifest, proof: SignatureProof, now = new Date()): Promise<void> {
   const performanceId = manifest.performance.id;
-  await db.transaction('rw', [db.entries, db.manifests], async () => {
+  await db.transaction('rw', [db.entries, db.marks, db.manifests], async () => {
     const stored = await db.manifests.get(performanceId);
     if (stored && isReplay(stored, manifest)) throw new ManifestRefused('manifest_replayed');
     const previous = new Map((await db.entries.where('p').equals(performanceId).toArray()).map((e) => [e.r, e]));
     await db.entries.where('p').equals(performanceId).delete();
     await db.entries.bulkPut(manifest.entries.map((entry) => toStored(entry, performanceId, previous.get(entry.r))));
+    await db.marks.where('m').equals(performanceId).delete();
+    await db.marks.bulkPut(marksOf(manifest));
     await db.manifests.put({
       performance_id: performanceId,
       performance: manifest.performance,
@@ -52,9 +64,13 @@ export async function applyFullManifest(db: DoorDb, manifest: FullManifest, proo
   });
 }
 
-/** Applies the changes since our last manifest: new or changed entries, cancelled reservations. */
+/**
+ * Applies the changes since our last manifest: new or changed entries, cancelled reservations
+ * (their entries stay, marked cancelled, so the ticket is not "unknown") and tickets that stopped
+ * working (replaced by a new one, or of a reservation this device never had).
+ */
 export async function applyDeltaManifest(db: DoorDb, delta: DeltaManifest, proof: SignatureProof, now = new Date()): Promise<void> {
-  await db.transaction('rw', [db.entries, db.manifests], async () => {
+  await db.transaction('rw', [db.entries, db.marks, db.manifests], async () => {
     const stored = await db.manifests.get(delta.performance_id);
     if (!stored) throw new ManifestRefused('manifest_missing');
     if (isReplay(stored, delta)) throw new ManifestRefused('manifest_replayed');
@@ -62,7 +78,8 @@ export async function applyDeltaManifest(db: DoorDb, delta: DeltaManifest, proof
     if (delta.since > stored.seq) throw new ManifestRefused('manifest_gap');
     const previous = new Map((await db.entries.bulkGet(delta.upserts.map((e) => e.r))).flatMap((e) => (e ? [[e.r, e] as const] : [])));
     await db.entries.bulkPut(delta.upserts.map((entry) => toStored(entry, delta.performance_id, previous.get(entry.r))));
-    await db.entries.bulkDelete(delta.revoked);
+    await db.entries.where('r').anyOf(delta.revoked).modify({ x: true, why: 'cancelled' });
+    await db.marks.bulkPut(refusedMarks(delta.refused, delta.performance_id));
     await db.manifests.put({
       ...stored,
       seq: delta.seq,
@@ -79,11 +96,12 @@ export async function markManifestChecked(db: DoorDb, performanceId: number, now
   await db.manifests.update(performanceId, { checked_at: now.toISOString(), ...(etag !== undefined && { etag }) });
 }
 
-/** Manifests past their `expires_at` are erased with their entries; returns their performances. */
+/** Manifests past their `expires_at` are erased with their entries and marks; returns their performances. */
 export async function eraseExpiredManifests(db: DoorDb, now: Date): Promise<number[]> {
-  return db.transaction('rw', [db.entries, db.manifests], async () => {
+  return db.transaction('rw', [db.entries, db.marks, db.manifests], async () => {
     const expired = (await db.manifests.toArray()).filter((m) => Date.parse(m.expires_at) <= now.getTime()).map((m) => m.performance_id);
     for (const performanceId of expired) await db.entries.where('p').equals(performanceId).delete();
+    await db.marks.where('m').anyOf(expired).delete();
     await db.manifests.bulkDelete(expired);
     return expired;
   });
@@ -91,6 +109,16 @@ export async function eraseExpiredManifests(db: DoorDb, now: Date): Promise<numb
 
 export function findByTokenHash(db: DoorDb, tokenHash: string): Promise<StoredEntry | undefined> {
   return db.entries.where('h').equals(tokenHash).first();
+}
+
+/**
+ * The mark of a token hash no entry matched. Only marks that refuse count: a ticket of the
+ * performance being scanned known from another night's manifest would pass the door window
+ * check, and a prefix must never admit. The scanned performance's own manifest speaks first.
+ */
+export async function findMark(db: DoorDb, tokenHash: string, performanceId: number): Promise<StoredMark | undefined> {
+  const found = (await db.marks.where('h').equals(hashPrefix(tokenHash)).toArray()).filter((mark) => mark.why || mark.p !== performanceId);
+  return found.find((mark) => mark.m === performanceId) ?? found[0];
 }
 
 /** Codes are short: prefer the performance being scanned should two ever collide. */
@@ -109,6 +137,8 @@ export interface AdmissionCounts {
 export async function admissionCounts(db: DoorDb, performanceId: number): Promise<AdmissionCounts> {
   const counts: AdmissionCounts = { reservations: 0, seats: 0, admittedReservations: 0, admittedSeats: 0 };
   await db.entries.where('p').equals(performanceId).each((entry) => {
+    // Cancelled, or refused by the server: no longer expected at the door.
+    if (entry.x) return;
     counts.reservations += 1;
     counts.seats += entry.n;
     if (entry.c || entry.lc) {
