@@ -1,4 +1,5 @@
 import { RESERVATION_STATUS_VALUES, STAFF_ROLES } from '../../../shared/src/contracts';
+import type { SyncConflict } from '../../../shared/src/door-contracts';
 
 /*
  * Shapes of the staff API's answers, as the contract describes them. Requests are validated with
@@ -111,7 +112,8 @@ export interface ReservationDetail extends Reservation {
   created_by: string | null;
   check_in: { checked_in_at: string; checked_in_by: string | null; method: string } | null;
   emails: ReservationEmail[];
-  history: { at: string; action: string; actor: string | null }[];
+  /** `summary`: English notes, or for a door conflict its details as JSON (see audit-details.ts). */
+  history: { at: string; action: string; actor: string | null; summary: string }[];
 }
 
 export interface ManualReservationCreated {
@@ -167,11 +169,5 @@ export interface DoorDevice {
   revoked_at: string | null;
 }
 
-/** A duplicate scan, from `GET /api/door/performances/:id/conflicts`. */
-export interface DoorConflict {
-  event_id: string;
-  reservation_id: number | null;
-  scanned_at: string;
-  device: string;
-  winner: { event_id: string; at: string; device: string | null } | null;
-}
+/** A duplicate scan, from `GET /api/door/performances/:id/conflicts` (its contract: shared/src/door-contracts.ts). */
+export type DoorConflict = SyncConflict;

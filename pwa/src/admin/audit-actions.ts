@@ -7,6 +7,8 @@ export const AUDIT_ACTIONS = [
   'reservation.cancel',
   'reservation.resend',
   'check_in.create',
+  'check_in.reassign',
+  'check_in.duplicate',
   'performance.create',
   'performance.update',
   'performance.delete',

@@ -1,4 +1,5 @@
 import type { STAFF_ROLES } from '../../../shared/src/contracts';
+import type { ScanOutcome } from '../../../shared/src/door-contracts';
 
 /*
  * Shapes of the door API's answers (server/src/door/door-routes.ts, docs/api.md). Answers are
@@ -43,30 +44,12 @@ export interface ScanEvent {
   clock_offset_ms: number;
 }
 
-export type ScanResult = 'accepted' | 'duplicate' | 'revoked' | 'unknown' | 'wrong_performance' | 'too_early' | 'too_late';
-
-export interface ScanOutcome {
-  id: string;
-  result: ScanResult;
-  reservation_id: number | null;
-  party_size: number | null;
-  winner: { event_id: string | null; at: string; device: string | null; staff: string | null } | null;
-}
-
-/** A ticket scanned twice: `device` made the losing scan, `winner` the one that admitted. */
-export interface SyncConflict {
-  event_id: string;
-  reservation_id: number | null;
-  scanned_at: string;
-  device: string;
-  winner: { event_id: string; at: string; device: string | null } | null;
-}
-
-export interface SyncResponse {
-  results: ScanOutcome[];
-  conflicts: SyncConflict[];
-  server_time: string;
-}
+/*
+ * The sync's answers: typed from their contract in shared/src/door-contracts.ts, which the
+ * server's tests check every answer against.
+ */
+export type { ScanOutcome, SyncConflict, SyncResponse } from '../../../shared/src/door-contracts';
+export type ScanResult = ScanOutcome['result'];
 
 /** A confirmed guest found by name, from `GET /api/door/performances/:id/guests?q=`. */
 export interface DoorGuest {

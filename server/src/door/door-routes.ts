@@ -64,6 +64,7 @@ export const doorRoutes = new Hono<AppEnv>()
     const { name } = await jsonBody(c, deviceSchema);
     return c.json(await c.var.services.door.registerDevice(name, currentUser(c)), 201);
   })
+  .get('/devices/next-name', door, async (c) => c.json(await c.var.services.door.nextDeviceName()))
   .get('/devices', requireRole(), async (c) => c.json(await c.var.services.door.devices()))
   .post('/devices/:deviceId/revoke', requireRole(), async (c) => {
     const { deviceId } = parseWith(z.strictObject({ deviceId: z.uuid() }), { deviceId: c.req.param('deviceId') });

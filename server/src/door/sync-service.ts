@@ -7,6 +7,7 @@ import { checkIns, devices, performances, reservations, reservationTokens, scanE
 import type { Env } from '../env.js';
 import { AppError, notFound } from '../lib/errors.js';
 import { insertAudit } from '../audit/audit-repository.js';
+import { insertConflictTrail, scanAuthor } from './conflict-trail-repository.js';
 import { recordDoorChange } from './door-changes-repository.js';
 import { findDevice, scanEventsById, touchDevice } from './door-repository.js';
 
@@ -68,7 +69,7 @@ export class SyncService {
     await touchDevice(this.db, deviceId, this.now());
 
     const unique = [...new Map(events.map((e) => [e.id, e])).values()];
-    const outcomes = await this.db.transaction((tx) => this.process(tx, deviceId, staff, unique));
+    const outcomes = await this.db.transaction((tx) => this.process(tx, device, staff, unique));
     const byId = new Map(outcomes.map((o) => [o.id, o]));
     return {
       results: events.map((e) => byId.get(e.id)!),
@@ -77,7 +78,11 @@ export class SyncService {
     };
   }
 
-  private async process(tx: Tx, deviceId: string, staff: SessionUser, events: ScanEventInput[]): Promise<ScanOutcome[]> {
+  private async process(tx: Tx, device: { id: string; name: string }, staff: SessionUser, events: ScanEventInput[]): Promise<ScanOutcome[]> {
+    const deviceId = device.id;
+    const thisScan = { device: device.name, staff: staff.displayName || staff.email };
+    // One history row per reservation and batch is enough to tell staff what happened.
+    const trailed = new Set<number>();
     // One device's batches run one after the other: a batch sent twice at once (a retry racing
     // the original) waits here, then finds its events stored and gets their answers, instead of
     // failing on the event ids with a 409 (found by the reliability suite).
@@ -130,7 +135,11 @@ export class SyncService {
       let result = VERDICT_RESULT[verdict.kind];
       let winningEventId: string | null = null;
 
-      if (ticket && verdict.kind === 'admit') {
+      if (ticket && existing && existing.eventId === event.id) {
+        // This very scan was confirmed online and its answer lost on the way back (the online
+        // check-in records the phone's event id): it is the check-in already, not a second scan.
+        result = 'accepted';
+      } else if (ticket && verdict.kind === 'admit') {
         await tx.insert(checkIns).values({
           reservationId: ticket.reservationId,
           checkedInAt: correctedAt,
@@ -149,6 +158,12 @@ export class SyncService {
           summary: `${ticket.partySize} seats, offline scan`,
         });
       } else if (ticket && verdict.kind === 'already_admitted' && existing) {
+        // The same phone (or, for an online check-in, the same staff member) admitting again is
+        // one admission reported twice (an online confirmation whose answer was lost): no
+        // conflict to tell, in the history.
+        const otherAdmitter = existing.deviceId ? existing.deviceId !== deviceId : existing.staffUserId !== staff.id;
+        const trail = otherAdmitter && !trailed.has(ticket.reservationId);
+        const earlier = trail ? { ...(await scanAuthor(tx, existing.deviceId, existing.staffUserId)), at: existing.checkedInAt.toISOString() } : null;
         if (correctedAt < existing.checkedInAt) {
           // This scan happened first (it arrives late: the device was offline). It becomes the
           // check-in; the scan that had won is now the duplicate.
@@ -166,9 +181,26 @@ export class SyncService {
           current.set(ticket.reservationId, { ...existing, checkedInAt: correctedAt, staffUserId: staff.id, method: 'offline', deviceId, eventId: event.id });
           await recordDoorChange(tx, ticket.performanceId, ticket.reservationId);
           result = 'accepted';
+          if (earlier) {
+            await insertConflictTrail(tx, {
+              action: 'check_in.reassign',
+              reservationId: ticket.reservationId,
+              actorUserId: staff.id,
+              conflict: { won: { ...thisScan, at: correctedAt.toISOString() }, lost: earlier, rule: 'earliest_corrected_scan' },
+            });
+          }
         } else {
           winningEventId = existing.eventId;
+          if (earlier) {
+            await insertConflictTrail(tx, {
+              action: 'check_in.duplicate',
+              reservationId: ticket.reservationId,
+              actorUserId: staff.id,
+              conflict: { won: earlier, lost: { ...thisScan, at: correctedAt.toISOString() }, rule: 'earliest_corrected_scan' },
+            });
+          }
         }
+        if (earlier) trailed.add(ticket.reservationId);
       }
 
       await tx.insert(scanEvents).values({
@@ -253,12 +285,14 @@ export class SyncService {
       .select({
         event: scanEvents,
         device: devices.name,
+        guestName: reservations.name,
         winnerAt: winnerEvent.correctedAt,
         winnerDevice: winnerDevice.name,
         winnerEventId: winnerEvent.id,
       })
       .from(scanEvents)
       .innerJoin(devices, eq(devices.id, scanEvents.deviceId))
+      .leftJoin(reservations, eq(reservations.id, scanEvents.reservationId))
       .leftJoin(winnerEvent, eq(winnerEvent.id, scanEvents.winningEventId))
       .leftJoin(winnerDevice, eq(winnerDevice.id, winnerEvent.deviceId))
       .where(and(eq(scanEvents.result, 'duplicate'), where))
@@ -267,6 +301,7 @@ export class SyncService {
     return rows.map((r) => ({
       event_id: r.event.id,
       reservation_id: r.event.reservationId,
+      guest_name: r.guestName,
       scanned_at: r.event.correctedAt.toISOString(),
       device: r.device,
       winner: r.winnerEventId ? { event_id: r.winnerEventId, at: r.winnerAt!.toISOString(), device: r.winnerDevice } : null,

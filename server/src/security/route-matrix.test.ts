@@ -47,6 +47,7 @@ const EXPECTED: Record<string, Audience> = {
   'GET /api/door/performances/:id/manifest': DOOR,
   'GET /api/door/performances/:id/guests': DOOR,
   'POST /api/door/devices': DOOR,
+  'GET /api/door/devices/next-name': DOOR,
   'GET /api/door/devices': ADMIN,
   'POST /api/door/devices/:deviceId/revoke': ADMIN,
   'GET /api/door/performances/:id/conflicts': CHECK_IN,

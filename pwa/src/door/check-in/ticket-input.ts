@@ -1,4 +1,4 @@
-import { looksLikeReservationCode, normalizeReservationCode } from '../../../../shared/src/reservation-code';
+import { looksLikeReservationCode, normalizeReservationCode, reservationCodeProblems, type ReservationCodeProblem } from '../../../../shared/src/reservation-code';
 
 /*
  * What staff present to the door app, from the camera, a keyboard-wedge scanner or typing:
@@ -35,4 +35,17 @@ export function readTicketInput(text: string): TicketInput {
   if (token) return { kind: 'token', token };
   if (looksLikeReservationCode(value)) return { kind: 'code', code: normalizeReservationCode(value) };
   return { kind: 'invalid' };
+}
+
+/**
+ * Typed text that can only have been meant as a reservation code (a few letters and digits,
+ * with at least one letter, dashes and spaces), and is not one: what is wrong with it. Null for
+ * anything else, a ticket or a scanned barcode of another kind, which the verdict refuses.
+ */
+export function mistypedCode(text: string): ReservationCodeProblem[] | null {
+  const value = text.trim();
+  const compact = value.replace(/[\s\-–—]/g, '');
+  const codeShaped = /^[A-Za-z0-9]{4,12}$/.test(compact) && /[A-Za-z]/.test(compact);
+  if (!codeShaped || readTicketInput(value).kind !== 'invalid') return null;
+  return reservationCodeProblems(value);
 }

@@ -47,6 +47,11 @@ export function formatTime(value: string | Date): string {
   return formatter({ hour: '2-digit', minute: '2-digit' }).format(toDate(value));
 }
 
+/** "21:00:05": for door conflicts, where two scans of one ticket are often the same minute. */
+export function formatTimeWithSeconds(value: string | Date): string {
+  return formatter({ hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(toDate(value));
+}
+
 /** `{weekday: 'gio', day: '26', month: 'nov'}`: a date laid out as a calendar page or a ticket stub. */
 export function formatDateParts(value: string | Date): { weekday: string; day: string; month: string } {
   const parts = formatter({ weekday: 'short', day: 'numeric', month: 'short' }).formatToParts(toDate(value));
