@@ -1,13 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_FLAGS } from '../scripts/chromium.js';
-import { build } from 'vite';
+import { buildAndServe, type BuiltPage } from './browser-page.js';
 import type { BenchResult, DecoderRow } from './door-decoders/bench-page';
 
 /*
@@ -25,22 +20,6 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const FRAMES_PER_CONDITION = 40;
 const GUESTS = 800;
 const SCANS = 200;
-
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
-
-async function serve(root: string): Promise<Server> {
-  const server = createServer((request, response) => {
-    const file = path.join(root, decodeURIComponent((request.url ?? '/').split('?')[0]!));
-    const target = file.endsWith('/') ? path.join(file, 'index.html') : file;
-    if (!target.startsWith(root)) return void response.writeHead(403).end();
-    readFile(target).then(
-      (body) => response.writeHead(200, { 'content-type': TYPES[path.extname(target)] ?? 'application/octet-stream' }).end(body),
-      () => response.writeHead(404).end(),
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return server;
-}
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -105,35 +84,24 @@ function report(result: BenchResult): string {
 export default {
   title: 'Door scanning',
   async run(): Promise<string> {
-    const out = mkdtempSync(path.join(tmpdir(), 'door-bench-'));
-    let server: Server | undefined;
+    let page: BuiltPage | undefined;
     const browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: CHROMIUM_FLAGS,
     });
     try {
-      await build({
-        configFile: false,
-        root: path.join(here, 'door-decoders'),
-        base: '/',
-        logLevel: 'warn',
-        publicDir: false,
-        // One page with both decoders and Dexie: large by design, never shipped.
-        build: { outDir: out, emptyOutDir: true, assetsInlineLimit: 0, chunkSizeWarningLimit: 4096 },
-      });
-      server = await serve(out);
-      const page = await browser.newPage();
-      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-      await page.waitForFunction(() => 'doorBench' in window);
-      const result = await page.evaluate(
+      page = await buildAndServe(path.join(here, 'door-decoders'));
+      const tab = await browser.newPage();
+      await tab.goto(page.url);
+      await tab.waitForFunction(() => 'doorBench' in window);
+      const result = await tab.evaluate(
         (options) => (window as unknown as { doorBench: (o: typeof options) => Promise<BenchResult> }).doorBench(options),
         { perCondition: FRAMES_PER_CONDITION, guests: GUESTS, scans: SCANS },
       );
       return report(result);
     } finally {
       await browser.close();
-      server?.close();
-      rmSync(out, { recursive: true, force: true });
+      page?.close();
     }
   },
 };

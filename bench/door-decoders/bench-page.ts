@@ -10,6 +10,7 @@ import type { QrDecoder } from '../../pwa/src/door/scanner/qr-decoder';
 import { createZxingJsDecoder } from '../../pwa/src/door/scanner/zxing-js-decoder';
 import { createZxingWasmDecoder, zxingOverrides } from '../../pwa/src/door/scanner/zxing-wasm-decoder';
 import { BarcodeDetector, prepareZXingModule } from 'barcode-detector/ponyfill';
+import { seededRandom } from '../../pwa/src/door/test/seeded-random';
 
 /*
  * Runs inside Chromium (built by Vite and served by bench/door-decoders.bench.ts). Draws ticket
@@ -23,17 +24,6 @@ export type Condition = 'clean' | 'small' | 'low_contrast' | 'blur' | 'noise' | 
 const WIDTH = 640;
 const HEIGHT = 480;
 
-/** Deterministic noise: the same frames on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const token = (rand: () => number) =>
   Array.from({ length: 43 }, () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'[Math.floor(rand() * 64)]).join('');
@@ -110,7 +100,7 @@ async function timeDecoders(decoders: QrDecoder[], perCondition: number): Promis
   canvas.height = HEIGHT;
   const rows: DecoderRow[] = [];
   for (const condition of Object.keys(LOOKS) as Condition[]) {
-    const rand = random(condition.length * 7919);
+    const rand = seededRandom(condition.length * 7919);
     const byDecoder = decoders.map((d) => ({ decoder: d.engine, condition, frames: 0, read: 0, times: [] as number[] }));
     for (let i = 0; i < perCondition; i += 1) {
       const text = ticketUrl(token(rand));
@@ -144,7 +134,7 @@ async function startUp(create: () => Promise<QrDecoder> | QrDecoder): Promise<{ 
   const canvas = document.createElement('canvas');
   canvas.width = WIDTH;
   canvas.height = HEIGHT;
-  drawFrame(canvas, ticketUrl('x'.repeat(43)), LOOKS.clean, random(1));
+  drawFrame(canvas, ticketUrl('x'.repeat(43)), LOOKS.clean, seededRandom(1));
   const started = performance.now();
   const decoder = await create();
   await decoder.decode(canvas);
@@ -154,7 +144,7 @@ async function startUp(create: () => Promise<QrDecoder> | QrDecoder): Promise<{ 
 /** Scan → verdict on a list of `guests` tickets: first scans (admit), then repeats (already admitted). */
 async function timeVerdicts(guests: number, scans: number): Promise<{ admit: number[]; repeat: number[] }> {
   const db = new DoorDb(`door-bench-${Date.now()}`);
-  const rand = random(42);
+  const rand = seededRandom(42);
   const tokens = Array.from({ length: guests }, () => token(rand));
   const entries: ManifestEntry[] = await Promise.all(
     tokens.map(async (t, i) => ({ r: i + 1, h: await sha256Hex(t), n: 1 + (i % 4), k: await sha256Hex(`CODE${i}`), c: null, g: await sealGuest(t, { name: `Guest ${i}`, code: `CODE${i}` }) })),
