@@ -75,7 +75,7 @@ export function createServices(deps: ServiceDeps) {
     }),
     bookings,
     waitlist,
-    checkIns: new CheckInService(db, now),
+    checkIns: new CheckInService(db, now, { opensBeforeMs: env.DOOR_OPENS_BEFORE, closesAfterMs: env.CHECK_IN_GRACE }),
     admin: new AdminService(db, (performanceId) => waitlist.seatsChanged(performanceId), env.REMINDER_BEFORE),
   };
 }

@@ -36,7 +36,47 @@ export interface RequestOptions {
   query?: Query;
   body?: unknown;
   signal?: AbortSignal;
+  /** Give up after this long (ms); the app's default otherwise (see setRequestTimeout). */
+  timeoutMs?: number;
 }
+
+/*
+ * Every request gives up in the end: a Wi-Fi that is connected but dead leaves a fetch hanging
+ * for minutes, and a screen waiting on it tells staff nothing. Each app sets its own default
+ * (the door app's interactive calls: a few seconds); a call may ask for more or less.
+ */
+let defaultTimeoutMs = 30_000;
+
+export function setRequestTimeout(ms: number): void {
+  defaultTimeoutMs = ms;
+}
+
+/** What happened to a request, for whoever judges whether the server can be reached. */
+export type RequestOutcome = { answered: true; status: number } | { answered: false; error: ApiError };
+type OutcomeListener = (outcome: RequestOutcome) => void;
+const outcomeListeners = new Set<OutcomeListener>();
+
+/** Called after every request: an HTTP answer of any status, or none (network error, timeout). */
+export function onRequestOutcome(listener: OutcomeListener): () => void {
+  outcomeListeners.add(listener);
+  return () => outcomeListeners.delete(listener);
+}
+
+/** For requests made with `fetch` directly (the manifest download): report them the same way. */
+export function reportOutcome(outcome: RequestOutcome): void {
+  for (const listener of outcomeListeners) listener(outcome);
+}
+
+/** A proxy's "bad gateway" is no answer from our server either. */
+const answeredBy = (status: number) => !(status === 502 || status === 503 || status === 504);
+
+/** The caller's signal (if any) and a deadline, as one signal; tells which one fired. */
+export function withDeadline(signal: AbortSignal | undefined, timeoutMs: number): { signal: AbortSignal; timedOut: () => boolean } {
+  const deadline = AbortSignal.timeout(timeoutMs);
+  return { signal: signal ? AbortSignal.any([signal, deadline]) : deadline, timedOut: () => deadline.aborted };
+}
+
+export const timeoutError = (ms: number) => new ApiError(0, 'timeout', `No answer within ${ms} ms.`);
 
 type UnauthenticatedListener = () => void;
 const unauthenticatedListeners = new Set<UnauthenticatedListener>();
@@ -70,22 +110,33 @@ function errorFromBody(response: Response, body: unknown): ApiError {
 
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
-  const init: RequestInit = { method, headers, credentials: 'same-origin', cache: 'no-store' };
-  if (options.signal) init.signal = options.signal;
+  const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+  const deadline = withDeadline(options.signal, timeoutMs);
+  const init: RequestInit = { method, headers, credentials: 'same-origin', cache: 'no-store', signal: deadline.signal };
   if (options.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(options.body);
   }
 
   let response: Response;
+  let text: string;
   try {
     response = await fetch(withQuery(path, options.query), init);
+    // The body can hang as well as the headers: the deadline covers both.
+    text = await response.text();
   } catch (error) {
-    if (error instanceof DOMException && error.name === 'AbortError') throw error;
-    throw new ApiError(0, 'network_error', error instanceof Error ? error.message : 'Network error');
+    const failed = deadline.timedOut()
+      ? timeoutError(timeoutMs)
+      : error instanceof DOMException && error.name === 'AbortError'
+        ? undefined
+        : new ApiError(0, 'network_error', error instanceof Error ? error.message : 'Network error');
+    // The caller gave up: that says nothing about the network.
+    if (!failed) throw error;
+    reportOutcome({ answered: false, error: failed });
+    throw failed;
   }
+  reportOutcome(answeredBy(response.status) ? { answered: true, status: response.status } : { answered: false, error: new ApiError(response.status, 'service_unavailable', response.statusText) });
 
-  const text = await response.text();
   const body = parseJson(text);
   if (!response.ok) throw failure(response, body);
   if (text && body === undefined) throw new ApiError(response.status, 'unexpected_response', 'The answer is not JSON.');
@@ -119,7 +170,7 @@ export async function errorOfResponse(response: Response): Promise<ApiError> {
 
 export const api = {
   get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', path, { query, signal }),
-  post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body: body ?? {} }),
+  post: <T>(path: string, body?: unknown, options: Pick<RequestOptions, 'timeoutMs' | 'signal'> = {}) => request<T>('POST', path, { ...options, body: body ?? {} }),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
   delete: (path: string) => request<void>('DELETE', path),
 };

@@ -1,18 +1,20 @@
 import { eq } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
-import { checkIns, performances, shows, users, venues } from '../db/schema.js';
+import { checkIns, devices, performances, shows, users, venues } from '../db/schema.js';
 
 export interface CheckInRecord {
   checkedInAt: Date;
   staffEmail: string | null;
   staffName: string | null;
+  deviceName: string | null;
 }
 
 export async function findCheckIn(db: Executor, reservationId: number): Promise<CheckInRecord | undefined> {
   const rows = await db
-    .select({ checkedInAt: checkIns.checkedInAt, staffEmail: users.email, staffName: users.displayName })
+    .select({ checkedInAt: checkIns.checkedInAt, staffEmail: users.email, staffName: users.displayName, deviceName: devices.name })
     .from(checkIns)
     .leftJoin(users, eq(users.id, checkIns.staffUserId))
+    .leftJoin(devices, eq(devices.id, checkIns.deviceId))
     .where(eq(checkIns.reservationId, reservationId))
     .limit(1);
   return rows[0];
@@ -24,7 +26,7 @@ export async function findCheckIn(db: Executor, reservationId: number): Promise<
  */
 export async function insertCheckInOnce(
   db: Executor,
-  values: { reservationId: number; staffUserId: number; checkedInAt: Date; method: string },
+  values: { reservationId: number; staffUserId: number; checkedInAt: Date; method: string; deviceId?: string; eventId?: string },
 ): Promise<boolean> {
   const rows = await db
     .insert(checkIns)

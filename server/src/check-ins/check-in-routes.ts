@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { checkInConfirmSchema } from '../../../shared/src/check-in-contracts.js';
 import { tokenBodySchema } from '../../../shared/src/contracts.js';
 import type { AppEnv } from '../app-context.js';
 import { currentUser, requireRole } from '../auth/auth-middleware.js';
@@ -17,6 +18,6 @@ export const checkInRoutes = new Hono<AppEnv>()
     const { services } = c.var;
     const user = currentUser(c);
     await services.throttle.hit('check_in_confirm', String(user.id), services.env.THROTTLE_CHECK_IN_CONFIRM);
-    const { token } = await jsonBody(c, tokenBodySchema);
-    return c.json(await services.checkIns.confirm(token, user));
+    const { token, performance_id, device_id, event_id } = await jsonBody(c, checkInConfirmSchema);
+    return c.json(await services.checkIns.confirm(token, user, { performanceId: performance_id, deviceId: device_id, eventId: event_id }));
   });

@@ -1,5 +1,8 @@
+import { decideCheckIn, type DoorWindow } from '../../../shared/src/check-in-decision.js';
+import type { CheckInAnswer } from '../../../shared/src/check-in-contracts.js';
 import { insertAudit } from '../audit/audit-repository.js';
 import { recordDoorChange } from '../door/door-changes-repository.js';
+import { findDevice } from '../door/door-repository.js';
 import type { SessionUser } from '../auth/sessions.js';
 import { findToken, type ReservationRow } from '../bookings/booking-repository.js';
 import type { Db, Executor } from '../db/client.js';
@@ -8,15 +11,24 @@ import { hashToken, looksLikeToken } from '../lib/tokens.js';
 import { findCheckIn, findPerformanceSummary, insertCheckInOnce, type CheckInRecord } from './check-in-repository.js';
 
 /** Only what the door needs: no email, phone or notes. */
-export interface CheckInPreview {
-  reservation_id: number;
-  party_size: number;
-  name: string;
-  performance: { id: number; show_title: string; venue_name: string; starts_at: string };
-  checked_in: boolean;
-  checked_in_at: string | null;
-  checked_in_by: string | null;
+export type CheckInPreview = CheckInAnswer;
+
+/** What a door phone says about its scan, beside the token. */
+export interface DoorScan {
+  /** The performance the door is scanning for: the shared decision judges the scan. */
+  performanceId?: number | undefined;
+  deviceId?: string | undefined;
+  /** The phone's scan event: the same scan, should it come again through the sync. */
+  eventId?: string | undefined;
 }
+
+type Summary = NonNullable<Awaited<ReturnType<typeof findPerformanceSummary>>>;
+const summaryJson = (performance: Summary) => ({
+  id: performance.id,
+  show_title: performance.showTitle,
+  venue_name: performance.venueName,
+  starts_at: performance.startsAt.toISOString(),
+});
 
 const staffLabel = (record: CheckInRecord) => record.staffName || record.staffEmail || null;
 
@@ -24,6 +36,8 @@ export class CheckInService {
   constructor(
     private readonly db: Db,
     private readonly now: () => Date = () => new Date(),
+    /** The door window of the configuration (DOOR_OPENS_BEFORE, CHECK_IN_GRACE). */
+    private readonly window: Omit<DoorWindow, 'startsAt'> = { opensBeforeMs: 3 * 3_600_000, closesAfterMs: 6 * 3_600_000 },
   ) {}
 
   async preview(rawToken: string): Promise<CheckInPreview> {
@@ -31,14 +45,23 @@ export class CheckInService {
     return this.describe(this.db, reservation);
   }
 
-  /** Records exactly one check-in per reservation, with the staff member and the time. */
-  async confirm(rawToken: string, staff: SessionUser): Promise<CheckInPreview> {
+  /**
+   * Records exactly one check-in per reservation, with the staff member and the time. A door
+   * names the performance it scans for: the scan is then judged by the shared decision (the
+   * same as offline), so a ticket of another night or outside the door window is refused.
+   */
+  async confirm(rawToken: string, staff: SessionUser, scan: DoorScan = {}): Promise<CheckInPreview> {
     const reservation = await this.reservationForToken(this.db, rawToken);
+    if (scan.performanceId !== undefined) await this.judge(reservation, scan.performanceId);
+    const device = scan.deviceId ? await findDevice(this.db, scan.deviceId) : undefined;
+    if (device?.revokedAt) throw new AppError('device_revoked', 'This device was revoked: its local data must be erased.');
     const inserted = await insertCheckInOnce(this.db, {
       reservationId: reservation.id,
       staffUserId: staff.id,
       checkedInAt: this.now(),
       method: 'online',
+      // An unknown device id (its row deleted) is not recorded: the check-in stands without it.
+      ...(device && scan.eventId && { deviceId: device.id, eventId: scan.eventId }),
     });
     if (inserted) {
       await recordDoorChange(this.db, reservation.performanceId, reservation.id);
@@ -47,10 +70,32 @@ export class CheckInService {
     const preview = await this.describe(this.db, reservation);
     if (!inserted) {
       throw new AppError('already_checked_in', `Already checked in at ${preview.checked_in_at} by ${preview.checked_in_by}.`, {
-        data: { reservation_id: reservation.id, checked_in_at: preview.checked_in_at, checked_in_by: preview.checked_in_by },
+        data: {
+          reservation_id: reservation.id,
+          checked_in_at: preview.checked_in_at,
+          checked_in_by: preview.checked_in_by,
+          checked_in_device: preview.checked_in_device,
+        },
       });
     }
     return preview;
+  }
+
+  /** The shared decision, before anything is written; "already admitted" is left to the insert (it decides races). */
+  private async judge(reservation: ReservationRow, scanningPerformanceId: number): Promise<void> {
+    const performance = await findPerformanceSummary(this.db, reservation.performanceId);
+    if (!performance) throw notFound();
+    const verdict = decideCheckIn({
+      ticket: { reservationId: reservation.id, performanceId: reservation.performanceId, partySize: reservation.partySize, revoked: false, checkedIn: null },
+      performanceId: scanningPerformanceId,
+      window: { startsAt: performance.startsAt.toISOString(), ...this.window },
+      at: this.now().toISOString(),
+    });
+    if (verdict.kind === 'wrong_performance') {
+      throw new AppError('wrong_performance', 'This ticket is for another performance.', { data: { performance: summaryJson(performance) } });
+    }
+    if (verdict.kind === 'too_early') throw new AppError('too_early', 'The doors are not open yet.', { data: { opens_at: verdict.opensAt } });
+    if (verdict.kind === 'too_late') throw new AppError('too_late', 'This performance is over.');
   }
 
   private async reservationForToken(db: Executor, rawToken: string): Promise<ReservationRow> {
@@ -75,15 +120,11 @@ export class CheckInService {
       reservation_id: reservation.id,
       party_size: reservation.partySize,
       name: reservation.name,
-      performance: {
-        id: performance.id,
-        show_title: performance.showTitle,
-        venue_name: performance.venueName,
-        starts_at: performance.startsAt.toISOString(),
-      },
+      performance: summaryJson(performance),
       checked_in: checkIn !== undefined,
       checked_in_at: checkIn?.checkedInAt.toISOString() ?? null,
       checked_in_by: checkIn ? staffLabel(checkIn) : null,
+      checked_in_device: checkIn?.deviceName ?? null,
     };
   }
 }

@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkIns, reservationTokens } from '../db/schema.js';
+import { checkInAnswerSchema, checkInRefusalDataSchema } from '../../../shared/src/check-in-contracts.js';
+import { auditLog, checkIns, performances, reservationTokens } from '../db/schema.js';
 import { hashToken } from '../lib/tokens.js';
 import {
   aConfirmedReservation,
@@ -41,7 +42,9 @@ describe('check-in preview', () => {
       checked_in: false,
       checked_in_at: null,
       checked_in_by: null,
+      checked_in_device: null,
     });
+    expect(checkInAnswerSchema.parse(response.body)).toBeTruthy();
     expect(response.text).not.toContain('@example.com');
   });
 
@@ -144,5 +147,119 @@ describe('check-in confirm', () => {
     const response = await confirm(ticket.rawCheckInToken, editor.cookie);
     expect(response.status).toBe(403);
     expect(response.body.status).toBe('forbidden');
+  });
+});
+
+describe('check-in by a door that names its performance (the shared decision, online)', () => {
+  const scanFor = (token: string, performanceId: number) => ctx.client.post('/api/check-ins/confirm', { token, performance_id: performanceId }, { cookie: door.cookie });
+  const soon = () => new Date(Date.now() + 3_600_000);
+
+  it('admits a ticket of the performance scanned, inside the door window', async () => {
+    const { performance } = await aPerformance(ctx, { startsAt: soon() });
+    const ticket = await aConfirmedReservation(ctx, performance.id, 2);
+    const response = await scanFor(ticket.rawCheckInToken, performance.id);
+    expect(response.status).toBe(200);
+    expect(checkInAnswerSchema.parse(response.body)).toMatchObject({ reservation_id: ticket.reservation.id, checked_in: true, party_size: 2 });
+  });
+
+  it('refuses a ticket of another night with that night, and writes nothing', async () => {
+    const tonight = await aPerformance(ctx, { startsAt: soon() });
+    const tomorrow = await aPerformance(ctx, { startsAt: new Date(Date.now() + 25 * 3_600_000) });
+    const ticket = await aConfirmedReservation(ctx, tomorrow.performance.id);
+    const response = await scanFor(ticket.rawCheckInToken, tonight.performance.id);
+    expect(response.status).toBe(409);
+    expect(response.body.status).toBe('wrong_performance');
+    expect(checkInRefusalDataSchema.wrong_performance.parse(response.body).performance).toMatchObject({
+      id: tomorrow.performance.id,
+      show_title: tomorrow.show.title,
+      starts_at: tomorrow.performance.startsAt.toISOString(),
+    });
+    expect(await ctx.services.database.db.select().from(checkIns).where(eq(checkIns.reservationId, ticket.reservation.id))).toHaveLength(0);
+  });
+
+  it('refuses outside the door window: too early (with when the doors open) and too late', async () => {
+    const early = await aPerformance(ctx, { startsAt: new Date(Date.now() + 5 * 3_600_000) });
+    const earlyTicket = await aConfirmedReservation(ctx, early.performance.id);
+    const tooEarly = await scanFor(earlyTicket.rawCheckInToken, early.performance.id);
+    expect(tooEarly.status).toBe(409);
+    expect(tooEarly.body.status).toBe('too_early');
+    expect(Date.parse(checkInRefusalDataSchema.too_early.parse(tooEarly.body).opens_at)).toBe(early.performance.startsAt.getTime() - 3 * 3_600_000);
+
+    // Booked while it was ahead, then the evening went by.
+    const over = await aPerformance(ctx, { startsAt: soon() });
+    const lateTicket = await aConfirmedReservation(ctx, over.performance.id);
+    await ctx.services.database.db.update(performances).set({ startsAt: new Date(Date.now() - 7 * 3_600_000) }).where(eq(performances.id, over.performance.id));
+    const tooLate = await scanFor(lateTicket.rawCheckInToken, over.performance.id);
+    expect(tooLate.status).toBe(409);
+    expect(tooLate.body.status).toBe('too_late');
+    expect(await ctx.services.database.db.select().from(checkIns).where(eq(checkIns.reservationId, lateTicket.reservation.id))).toHaveLength(0);
+  });
+
+  it('says who admitted a ticket before, with the device, in the shape of the contract', async () => {
+    const { performance } = await aPerformance(ctx, { startsAt: soon() });
+    const ticket = await aConfirmedReservation(ctx, performance.id);
+    expect((await scanFor(ticket.rawCheckInToken, performance.id)).status).toBe(200);
+    const again = await scanFor(ticket.rawCheckInToken, performance.id);
+    expect(again.status).toBe(409);
+    expect(again.body.status).toBe('already_checked_in');
+    expect(checkInRefusalDataSchema.already_checked_in.parse(again.body)).toMatchObject({ reservation_id: ticket.reservation.id, checked_in_device: null });
+  });
+
+  it('rejects a performance id that is not a positive integer', async () => {
+    const { performance } = await aPerformance(ctx, { startsAt: soon() });
+    const ticket = await aConfirmedReservation(ctx, performance.id);
+    for (const bad of [0, -1, 1.5, '7', 2 ** 31]) {
+      const response = await ctx.client.post('/api/check-ins/confirm', { token: ticket.rawCheckInToken, performance_id: bad }, { cookie: door.cookie });
+      expect(response.status).toBe(400);
+      expect(response.body.status).toBe('validation_error');
+    }
+  });
+});
+
+describe('an online check-in whose answer was lost, sent again by the sync', () => {
+  it('is recognised as the same scan: accepted, one check-in, no conflict and no reassignment', async () => {
+    const { performance } = await aPerformance(ctx, { startsAt: new Date(Date.now() + 3_600_000) });
+    const ticket = await aConfirmedReservation(ctx, performance.id);
+    const device = (await ctx.client.post('/api/door/devices', { name: 'Door L' }, { cookie: door.cookie })).body as { id: string };
+    const eventId = crypto.randomUUID();
+    const scannedAt = new Date(Date.now() - 2_000).toISOString();
+    const online = await ctx.client.post(
+      '/api/check-ins/confirm',
+      { token: ticket.rawCheckInToken, performance_id: performance.id, device_id: device.id, event_id: eventId },
+      { cookie: door.cookie },
+    );
+    expect(online.status).toBe(200);
+    expect(online.body.checked_in_device).toBe('Door L');
+
+    // The phone never heard: its queued scan (scanned before the server's time) comes by the sync.
+    const sync = await ctx.client.post(
+      '/api/door/sync',
+      { device_id: device.id, events: [{ id: eventId, performance_id: performance.id, token_hash: hashToken(ticket.rawCheckInToken), scanned_at: scannedAt, clock_offset_ms: 0 }] },
+      { cookie: door.cookie },
+    );
+    expect(sync.status).toBe(200);
+    expect(sync.body.results).toMatchObject([{ id: eventId, result: 'accepted' }]);
+    expect(sync.body.conflicts).toEqual([]);
+    const { db } = ctx.services.database;
+    const rows = await db.select().from(checkIns).where(eq(checkIns.reservationId, ticket.reservation.id));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ method: 'online', deviceId: device.id, eventId });
+    const history = await db.select({ action: auditLog.action }).from(auditLog).where(and(eq(auditLog.entityType, 'reservation'), eq(auditLog.entityId, ticket.reservation.id)));
+    expect(history.map((h) => h.action).filter((a) => a.startsWith('check_in.'))).toEqual(['check_in.create']);
+  });
+
+  it('takes device and event together only, and refuses a revoked device', async () => {
+    const { performance } = await aPerformance(ctx, { startsAt: new Date(Date.now() + 3_600_000) });
+    const ticket = await aConfirmedReservation(ctx, performance.id);
+    const half = await ctx.client.post('/api/check-ins/confirm', { token: ticket.rawCheckInToken, device_id: crypto.randomUUID() }, { cookie: door.cookie });
+    expect(half.status).toBe(400);
+    expect(half.body.status).toBe('validation_error');
+
+    const device = (await ctx.client.post('/api/door/devices', { name: 'Door R' }, { cookie: door.cookie })).body as { id: string };
+    await ctx.services.door.revokeDevice(device.id, door.user);
+    const revoked = await ctx.client.post('/api/check-ins/confirm', { token: ticket.rawCheckInToken, device_id: device.id, event_id: crypto.randomUUID() }, { cookie: door.cookie });
+    expect(revoked.status).toBe(410);
+    expect(revoked.body.status).toBe('device_revoked');
+    expect(await ctx.services.database.db.select().from(checkIns).where(eq(checkIns.reservationId, ticket.reservation.id))).toHaveLength(0);
   });
 });

@@ -4,7 +4,7 @@ import { applyDeltaManifest, applyFullManifest } from '../data/manifest-store';
 import { eventsToSend, pendingCount } from '../data/outbox-store';
 import type { DoorDb } from '../data/door-db';
 import { aDelta, aDoorDb, aFullManifest, aTicket, hoursFromNow, proof, type Ticket } from '../test/door-fixtures';
-import { checkIn, type CheckInContext, type CheckInServices } from './door-check-in';
+import { CONFIRM_BUDGET_MS, checkIn, type CheckInContext, type CheckInServices } from './door-check-in';
 import type { ConfirmAnswer } from './online-confirm';
 import { readTicketInput } from './ticket-input';
 
@@ -93,61 +93,105 @@ describe('the verdict for a scan, offline', () => {
   });
 });
 
-describe('the verdict for a scan, online', () => {
-  it('lets the server rule when it answers within a second: already admitted elsewhere turns amber', async () => {
+describe('the verdict for a scan, online: no false green', () => {
+  it('shows CHECKING (no colour) until the server answers: already admitted elsewhere is amber, never green first', async () => {
     const ticket = await aTicket();
     const { db, context } = await doorWith([ticket]);
     const at = new Date().toISOString();
-    const { services, queued } = server({ kind: 'already_admitted', at, by: 'Marco' }, 50);
+    const { services, queued } = server({ kind: 'already_admitted', at, by: 'Marco', device: 'Door 2' }, 50);
 
     const result = await scan(qrOf(ticket), context(true), services);
-    expect(result.verdict.kind).toBe('admit');
-    expect(await result.serverVerdict).toMatchObject({ kind: 'already_admitted', tone: 'warning', admitted: { at, by: 'Marco' }, decidedBy: 'server' });
+    expect(result.verdict).toMatchObject({ kind: 'checking', tone: 'checking' });
+    expect(await result.final).toMatchObject({ kind: 'already_admitted', tone: 'warning', admitted: { at, by: 'Marco', device: 'Door 2' }, decidedBy: 'server' });
+    expect(await result.late).toBeNull();
     // Nobody was admitted here: nothing to send, and the ticket is known as admitted by Marco.
     expect(await pendingCount(db)).toBe(0);
     expect(await db.entries.get(ticket.entry.r)).toMatchObject({ lc: null, c: { by: 'Marco' } });
     expect(queued()).toBe(1);
   });
 
-  it('takes an online admission as the server\'s receipt: the scan leaves the outbox', async () => {
+  it("takes an online admission as the server's receipt: green from the server, the scan leaves the outbox", async () => {
     const ticket = await aTicket({ name: 'Maria Rossi' });
     const { db, context } = await doorWith([ticket]);
     const result = await scan(qrOf(ticket), context(true), server({ kind: 'admitted', name: 'Maria Rossi', at: new Date().toISOString(), by: 'Giulia' }, 10).services);
-    expect(await result.serverVerdict).toMatchObject({ kind: 'admit', decidedBy: 'server' });
+    expect(result.verdict.kind).toBe('checking');
+    expect(await result.final).toMatchObject({ kind: 'admit', tone: 'admit', decidedBy: 'server', unconfirmed: false });
     expect(await pendingCount(db)).toBe(0);
   });
 
-  it('turns red when the server says the ticket was cancelled', async () => {
+  it('turns red with the reason when the server refuses in time: cancelled, replaced, other night, too early', async () => {
     const ticket = await aTicket();
     const { db, context } = await doorWith([ticket]);
-    const result = await scan(qrOf(ticket), context(true), server({ kind: 'refused' }, 10).services);
-    expect(await result.serverVerdict).toMatchObject({ kind: 'revoked', tone: 'refuse' });
+    const cancelled = await scan(qrOf(ticket), context(true), server({ kind: 'refused', reason: 'revoked' }, 10).services);
+    expect(await cancelled.final).toMatchObject({ kind: 'revoked', revokedWhy: 'cancelled', tone: 'refuse', decidedBy: 'server' });
     expect((await scan(qrOf(ticket), context())).verdict.kind).toBe('revoked');
     expect(await pendingCount(db)).toBe(0);
+
+    const replaced = await aTicket();
+    const second = await doorWith([replaced]);
+    const gone = await scan(qrOf(replaced), second.context(true), server({ kind: 'refused', reason: 'unknown' }, 10).services);
+    // A ticket this phone knew and the server no longer does was replaced: not "unknown".
+    expect(await gone.final).toMatchObject({ kind: 'revoked', revokedWhy: 'replaced', tone: 'refuse' });
+
+    const elsewhere = await aTicket();
+    const third = await doorWith([elsewhere]);
+    const performance = { id: 9, show_title: 'Amleto', starts_at: hoursFromNow(24) };
+    const night = await scan(qrOf(elsewhere), third.context(true), server({ kind: 'refused', reason: 'wrong_performance', performance }, 10).services);
+    expect(await night.final).toMatchObject({ kind: 'wrong_performance', otherPerformance: { show_title: 'Amleto', starts_at: performance.starts_at } });
+    expect(await pendingCount(third.db)).toBe(0);
   });
 
-  it('keeps the local verdict when the server is slow or silent, and the scan stays queued', async () => {
+  it('past the budget shows the device\'s verdict as unconfirmed; a later refusal comes back as STOP', async () => {
     const ticket = await aTicket();
     const { db, context } = await doorWith([ticket]);
-    const slow = await scan(qrOf(ticket), context(true), server({ kind: 'already_admitted', at: new Date().toISOString(), by: 'Marco' }, 1_300).services);
-    expect(await slow.serverVerdict).toBeNull();
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    // Released for the sync, which will report the duplicate as a conflict.
-    expect((await eventsToSend(await settled(db), 10)).map((e) => e.token_hash)).toEqual([ticket.entry.h]);
+    const at = new Date().toISOString();
+    const slow = await scan(qrOf(ticket), context(true), server({ kind: 'already_admitted', at, by: 'Marco', device: 'Door 2' }, CONFIRM_BUDGET_MS + 300).services);
+    expect(slow.verdict.kind).toBe('checking');
+    expect(await slow.final).toMatchObject({ kind: 'admit', tone: 'admit', unconfirmed: true, decidedBy: 'device' });
+    expect(await slow.late).toMatchObject({ kind: 'already_admitted', tone: 'stop', admitted: { by: 'Marco', device: 'Door 2' } });
+    // The server had the earlier admission: this phone admitted nobody, nothing to send.
+    expect(await pendingCount(await settled(db))).toBe(0);
+  });
+
+  it('a late admission is only a receipt; silence leaves the scan queued for the sync', async () => {
+    const ticket = await aTicket();
+    const { db, context } = await doorWith([ticket]);
+    const slow = await scan(qrOf(ticket), context(true), server({ kind: 'admitted', name: 'X', at: new Date().toISOString(), by: 'Giulia' }, CONFIRM_BUDGET_MS + 100).services);
+    expect(await slow.final).toMatchObject({ kind: 'admit', unconfirmed: true });
+    expect(await slow.late).toBeNull();
+    expect(await pendingCount(await settled(db))).toBe(0);
 
     const other = await aTicket();
     const second = await doorWith([other]);
     const silent = await scan(qrOf(other), second.context(true), server({ kind: 'no_answer' }).services);
-    expect(await silent.serverVerdict).toBeNull();
+    expect(await silent.final).toMatchObject({ kind: 'admit', unconfirmed: true });
+    expect(await silent.late).toBeNull();
     expect(await eventsToSend(await settled(second.db), 10)).toHaveLength(1);
   });
 
-  it('looks for a ticket it does not know in the latest manifest changes before refusing it', async () => {
+  it('offline, or for a refusal the device is sure of, shows the verdict at once without asking', async () => {
+    const ticket = await aTicket();
+    const cancelled = await aTicket();
+    const { db, context } = await doorWith([ticket, cancelled]);
+    await db.entries.update(cancelled.entry.r, { x: true });
+    let asked = 0;
+    const services: CheckInServices = { ...server().services, confirm: async () => ((asked += 1), { kind: 'no_answer' }) };
+    expect((await scan(qrOf(ticket), context(false), services)).verdict.kind).toBe('admit');
+    expect((await scan(qrOf(cancelled), context(true), services)).verdict.kind).toBe('revoked');
+    expect(asked).toBe(0);
+  });
+
+  it('looks for a ticket it does not know in the latest manifest changes (CHECKING meanwhile) before refusing it', async () => {
     const known = await aTicket();
     const fresh = await aTicket({ name: 'Just Booked' });
     const { db, context } = await doorWith([known]);
     const { services } = server({ kind: 'no_answer' }, 0, () => applyDeltaManifest(db, aDelta({ upserts: [fresh.entry] }), proof));
     const result = await scan(qrOf(fresh), context(true), services);
-    expect(result.verdict).toMatchObject({ kind: 'admit', guestName: 'Just Booked' });
+    expect(result.verdict.kind).toBe('checking');
+    expect(await result.final).toMatchObject({ kind: 'admit', guestName: 'Just Booked' });
+    expect(await pendingCount(db)).toBe(1);
+
+    const stranger = await scan(qrOf(await aTicket()), context(true), services);
+    expect(await stranger.final).toMatchObject({ kind: 'unknown', tone: 'refuse' });
   });
 });

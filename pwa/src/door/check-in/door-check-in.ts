@@ -1,28 +1,31 @@
-import type { ManifestPerformance } from '../../../../shared/src/manifest';
+import type { RefusedWhy } from '../../../../shared/src/manifest';
 import type { DoorDb, StoredManifest } from '../data/door-db';
 import { admitLocally, releaseHold, settleOnline } from '../data/outbox-store';
 import type { RegisteredDevice, ScanEvent } from '../door-types';
 import { decideLocally, type LocalDecision } from './local-verdict';
-import type { ConfirmAnswer } from './online-confirm';
+import type { ConfirmAnswer, DoorScan } from './online-confirm';
 import type { TicketInput } from './ticket-input';
 
 /*
- * One scan, from what was read to what the screen shows. The device decides on its own, at
- * once, from its manifest; an admission is recorded locally and queued for the server in one
- * transaction. When online, the server is asked too: if it answers within a second its word
- * rules (a ticket admitted meanwhile at another door turns the screen amber); later, the
- * device's verdict stands and the queued scan tells the server what happened.
+ * One scan, from what was read to what the screen shows. The device decides on its own from
+ * its manifest; an admission is recorded locally and queued for the server in one transaction.
+ *
+ * No false green (docs/adr/0005-no-false-green.md): when the server answered recently, a ticket
+ * the device would admit (or does not know) is first shown as CHECKING, with no sound, while
+ * the server is asked; its word is shown if it comes within CONFIRM_BUDGET_MS. Otherwise the
+ * device's verdict is shown, marked as not confirmed, and a refusal that arrives later still
+ * interrupts with a full-screen STOP. Offline (or with a server known not to answer) the
+ * device's verdict is shown at once. Refusals the device is sure of are shown at once as well.
  */
 
-/** How long the server's answer may change the verdict on screen. */
-export const SERVER_RULES_MS = 1_000;
+/** How long CHECKING waits for the server before the device's verdict is shown. */
+export const CONFIRM_BUDGET_MS = 2_000;
 /** A confirmation still running after this is abandoned (the hold in the outbox lasts longer). */
-const CONFIRM_ABORT_MS = 8_000;
-/** How long an unknown ticket waits for the latest manifest changes before it is refused. */
-const REFRESH_UNKNOWN_MS = 1_500;
+const CONFIRM_ABORT_MS = 9_000;
 
-export type VerdictKind = LocalDecision['verdict']['kind'] | 'not_a_ticket';
-export type VerdictTone = 'admit' | 'warning' | 'refuse';
+export type VerdictKind = LocalDecision['verdict']['kind'] | 'not_a_ticket' | 'checking';
+/** `stop`: the server refused, after the device's admission was already on screen. */
+export type VerdictTone = 'admit' | 'warning' | 'refuse' | 'checking' | 'stop';
 
 export interface ScanVerdict {
   kind: VerdictKind;
@@ -36,11 +39,18 @@ export interface ScanVerdict {
   admitted: { at: string; by: string | null; device: string | null } | null;
   /** When the doors open (too early). */
   opensAt: string | null;
-  otherPerformance: ManifestPerformance | null;
+  /** The night the ticket is for (OTHER PERFORMANCE). */
+  otherPerformance: { show_title: string; starts_at: string } | null;
+  /** Cancelled or replaced (revoked), when known: the screen words it and says what to do. */
+  revokedWhy: RefusedWhy | null;
   /** This device alone, or the server answering in time. */
   decidedBy: 'device' | 'server';
+  /** The server was asked and did not answer within the budget: the device's word, unconfirmed. */
+  unconfirmed: boolean;
   /** From the moment the code was read to the verdict. */
   elapsedMs: number;
+  /** The outbox event of an admission recorded here. */
+  eventId?: string;
 }
 
 export interface CheckInContext {
@@ -53,7 +63,7 @@ export interface CheckInContext {
 }
 
 export interface CheckInServices {
-  confirm(token: string, signal: AbortSignal): Promise<ConfirmAnswer>;
+  confirm(token: string, scan: DoorScan, signal: AbortSignal): Promise<ConfirmAnswer>;
   /** Fetches and applies the manifest changes since the stored one. */
   refreshManifest(performanceId: number, signal: AbortSignal): Promise<void>;
   /** Something was queued or released: the outbox may have work. */
@@ -61,9 +71,12 @@ export interface CheckInServices {
 }
 
 export interface CheckInResult {
+  /** What to show at once: the device's verdict, or CHECKING while the server is asked. */
   verdict: ScanVerdict;
-  /** Resolves to a new verdict when the server answered in time and said otherwise. */
-  serverVerdict: Promise<ScanVerdict | null>;
+  /** What replaces CHECKING: the server's verdict in time, else the device's; null when `verdict` is final. */
+  final: Promise<ScanVerdict | null>;
+  /** A refusal by the server after the device's admission was shown: the STOP screen. */
+  late: Promise<ScanVerdict | null>;
 }
 
 const TONES: Record<VerdictKind, VerdictTone> = {
@@ -75,6 +88,7 @@ const TONES: Record<VerdictKind, VerdictTone> = {
   too_early: 'refuse',
   too_late: 'refuse',
   not_a_ticket: 'refuse',
+  checking: 'checking',
 };
 
 function verdictOf(decision: LocalDecision | null, ticket: TicketInput, startedAt: number): ScanVerdict {
@@ -90,85 +104,167 @@ function verdictOf(decision: LocalDecision | null, ticket: TicketInput, startedA
     admitted: verdict?.kind === 'already_admitted' ? { at: verdict.at, by: verdict.by, device: verdict.device } : null,
     opensAt: verdict?.kind === 'too_early' ? verdict.opensAt : null,
     otherPerformance: decision?.otherPerformance ?? null,
+    revokedWhy: decision?.revokedWhy ?? null,
     decidedBy: 'device',
+    unconfirmed: false,
     elapsedMs: performance.now() - startedAt,
   };
 }
 
-const resolved = Promise.resolve(null);
+const none = Promise.resolve(null);
 const delay = (ms: number) => new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), ms));
+const final = (verdict: ScanVerdict): CheckInResult => ({ verdict, final: none, late: none });
 
 export async function checkIn(ticket: TicketInput, context: CheckInContext, services: CheckInServices, startedAt = performance.now()): Promise<CheckInResult> {
-  if (ticket.kind === 'invalid') return { verdict: verdictOf(null, ticket, startedAt), serverVerdict: resolved };
+  if (ticket.kind === 'invalid') return final(verdictOf(null, ticket, startedAt));
   const { db, scanning } = context;
   const deviceNow = Date.now();
   const at = new Date(deviceNow + context.clockOffsetMs);
-  let decision = await decideLocally(db, ticket, scanning, at);
-
-  if (decision.verdict.kind === 'unknown' && context.online) {
-    // A reservation confirmed seconds ago is not in the manifest yet: fetch the latest changes.
-    try {
-      await services.refreshManifest(scanning.performance_id, AbortSignal.timeout(REFRESH_UNKNOWN_MS));
-      decision = await decideLocally(db, ticket, scanning, at);
-    } catch {
-      // Offline after all, or slow: unknown it stays.
-    }
+  const decision = await decideLocally(db, ticket, scanning, at);
+  // Codes and names have no online route: their scans reach the server through the outbox only.
+  const askServer = context.online && ticket.kind === 'token';
+  const kind = decision.verdict.kind;
+  if (!askServer || (kind !== 'admit' && kind !== 'unknown')) {
+    return final(await admitIfValid(decision, ticket, context, deviceNow, at, startedAt, false, services));
   }
-  const verdict = verdictOf(decision, ticket, startedAt);
-  if (decision.verdict.kind !== 'admit' || !decision.entry) return { verdict, serverVerdict: resolved };
 
+  const budget = delay(CONFIRM_BUDGET_MS);
+  const checking: ScanVerdict = { ...verdictOf(decision, ticket, startedAt), kind: 'checking', tone: 'checking' };
+  if (kind === 'unknown') {
+    return { verdict: checking, final: unknownOnline(ticket, context, services, budget, startedAt, at), late: none };
+  }
+  const local = await admitIfValid(decision, ticket, context, deviceNow, at, startedAt, true, services);
+  const scan = { performanceId: context.scanning.performance_id, deviceId: context.device.id, eventId: local.eventId! };
+  const asked = askTheServer(ticket.token, decision.entry!.r, local, db, services, scan, budget);
+  return { verdict: checking, final: asked.then((r) => r.final), late: asked.then((r) => r.late) };
+}
+
+/** Records an admission on the device (queued for the server); other verdicts change nothing. */
+async function admitIfValid(
+  decision: LocalDecision,
+  ticket: Exclude<TicketInput, { kind: 'invalid' }>,
+  context: CheckInContext,
+  deviceNow: number,
+  at: Date,
+  startedAt: number,
+  hold: boolean,
+  services: CheckInServices,
+): Promise<ScanVerdict> {
+  const verdict = verdictOf(decision, ticket, startedAt);
+  if (decision.verdict.kind !== 'admit' || !decision.entry) return verdict;
   const event: ScanEvent = {
     id: crypto.randomUUID(),
-    performance_id: scanning.performance_id,
+    performance_id: context.scanning.performance_id,
     ...(ticket.kind === 'token' ? { token_hash: decision.hash } : { code_hash: decision.hash }),
     scanned_at: new Date(deviceNow).toISOString(),
     clock_offset_ms: Math.round(context.clockOffsetMs),
   };
-  // Codes have no online route: their scans go to the server through the outbox only.
-  const askServer = context.online && ticket.kind === 'token';
   const admitted = { at: at.toISOString(), by: context.staffName, device: context.device.name };
-  await admitLocally(db, decision.entry, event, admitted, { hold: askServer });
+  await admitLocally(context.db, decision.entry, event, admitted, { hold });
   verdict.elapsedMs = performance.now() - startedAt;
-  if (!askServer) {
-    services.queued();
-    return { verdict, serverVerdict: resolved };
-  }
-  return { verdict, serverVerdict: askTheServer(ticket.token, decision.entry.r, event, verdict, context.db, services) };
-}
-
-async function askTheServer(token: string, reservationId: number, event: ScanEvent, local: ScanVerdict, db: DoorDb, services: CheckInServices): Promise<ScanVerdict | null> {
-  const answer = services.confirm(token, AbortSignal.timeout(CONFIRM_ABORT_MS)).catch((): ConfirmAnswer => ({ kind: 'no_answer' }));
-  const inTime = (await Promise.race([answer, delay(SERVER_RULES_MS)])) !== 'late';
-  const settled = answer.then((result) => settle(result, inTime, reservationId, event, local, db)).finally(() => services.queued());
-  if (!inTime) {
-    void settled.catch(() => undefined);
-    return null;
-  }
-  return settled;
+  verdict.eventId = event.id;
+  if (!hold) services.queued();
+  return verdict;
 }
 
 /**
- * Brings the outbox and the entry in line with the server's answer. In time, the answer also
- * replaces the verdict; late, only an admission is taken as the server's receipt of the scan
- * (anything else goes through the sync, which reports it as a conflict).
+ * A ticket the device does not know, online: perhaps booked a moment ago. The latest changes
+ * of the list are fetched (no side effect on the server) within the budget, and the ticket is
+ * judged again; a ticket found then is admitted as any other, through the server.
  */
-async function settle(answer: ConfirmAnswer, inTime: boolean, reservationId: number, event: ScanEvent, local: ScanVerdict, db: DoorDb): Promise<ScanVerdict | null> {
-  if (answer.kind === 'admitted') {
-    await settleOnline(db, event.id);
-    await db.entries.update(reservationId, { c: { at: answer.at, by: answer.by, device: null } });
-    return inTime ? { ...local, guestName: local.guestName ?? answer.name, decidedBy: 'server' } : null;
+async function unknownOnline(
+  ticket: { kind: 'token'; token: string },
+  context: CheckInContext,
+  services: CheckInServices,
+  budget: Promise<'late'>,
+  startedAt: number,
+  at: Date,
+): Promise<ScanVerdict> {
+  const refreshed = services.refreshManifest(context.scanning.performance_id, AbortSignal.timeout(CONFIRM_BUDGET_MS)).then(
+    () => true,
+    () => false,
+  );
+  const inTime = (await Promise.race([refreshed, budget])) === true;
+  const decision = await decideLocally(context.db, ticket, context.scanning, at);
+  if (!inTime || decision.verdict.kind !== 'admit') return { ...verdictOf(decision, ticket, startedAt), unconfirmed: !inTime };
+  // Found in the latest list: the server admitted nobody yet, so this device does, and says so.
+  const verdict = await admitIfValid(decision, ticket, context, Date.now(), at, startedAt, false, services);
+  return { ...verdict, decidedBy: 'server' };
+}
+
+function askTheServer(
+  token: string,
+  reservationId: number,
+  local: ScanVerdict,
+  db: DoorDb,
+  services: CheckInServices,
+  scan: DoorScan,
+  budget: Promise<'late'>,
+): Promise<{ final: ScanVerdict; late: Promise<ScanVerdict | null> }> {
+  const answer = services.confirm(token, scan, AbortSignal.timeout(CONFIRM_ABORT_MS)).catch((): ConfirmAnswer => ({ kind: 'no_answer' }));
+  return Promise.race([answer, budget]).then(async (first) => {
+    if (first !== 'late') {
+      const verdict = await settle(first, reservationId, local, db);
+      services.queued();
+      return { final: verdict, late: none };
+    }
+    // Out of budget: the device's word is shown; a refusal that comes later is a STOP.
+    const late = answer
+      .then((result) => settleLate(result, reservationId, local, db))
+      .finally(() => services.queued())
+      .catch(() => null);
+    return { final: { ...local, unconfirmed: true }, late };
+  });
+}
+
+/** The server's answer within the budget: it is the verdict (no answer: the device's stands). */
+async function settle(answer: ConfirmAnswer, reservationId: number, local: ScanVerdict, db: DoorDb): Promise<ScanVerdict> {
+  const eventId = local.eventId!;
+  if (answer.kind === 'no_answer') {
+    await releaseHold(db, eventId);
+    return { ...local, unconfirmed: true };
   }
-  if (answer.kind === 'no_answer' || !inTime) {
-    await releaseHold(db, event.id);
+  await settleOnline(db, eventId);
+  if (answer.kind === 'admitted') {
+    await db.entries.update(reservationId, { c: { at: answer.at, by: answer.by, device: null } });
+    return { ...local, guestName: local.guestName ?? answer.name, decidedBy: 'server' };
+  }
+  return refusal(answer, reservationId, local, db);
+}
+
+/** The server's answer after the budget: a refusal becomes the STOP screen; an admission a receipt. */
+async function settleLate(answer: ConfirmAnswer, reservationId: number, local: ScanVerdict, db: DoorDb): Promise<ScanVerdict | null> {
+  const eventId = local.eventId!;
+  if (answer.kind === 'no_answer') {
+    await releaseHold(db, eventId);
     return null;
   }
-  // The server refused, in time: this device did not admit anyone after all.
-  await settleOnline(db, event.id);
-  if (answer.kind === 'already_admitted') {
-    const admitted = { at: answer.at, by: answer.by, device: null };
-    await db.entries.update(reservationId, { lc: null, c: admitted });
-    return { ...local, kind: 'already_admitted', tone: 'warning', admitted, decidedBy: 'server' };
+  await settleOnline(db, eventId);
+  if (answer.kind === 'admitted') {
+    await db.entries.update(reservationId, { c: { at: answer.at, by: answer.by, device: null } });
+    return null;
   }
-  await db.entries.update(reservationId, { lc: null, x: true });
-  return { ...local, kind: 'revoked', tone: 'refuse', decidedBy: 'server' };
+  return { ...(await refusal(answer, reservationId, local, db)), tone: 'stop' };
+}
+
+/** The server refused: this device admitted nobody after all, and its entry learns why. */
+async function refusal(answer: Exclude<ConfirmAnswer, { kind: 'admitted' | 'no_answer' }>, reservationId: number, local: ScanVerdict, db: DoorDb): Promise<ScanVerdict> {
+  const base = { ...local, decidedBy: 'server' as const, unconfirmed: false };
+  if (answer.kind === 'already_admitted') {
+    const admitted = { at: answer.at, by: answer.by, device: answer.device };
+    await db.entries.update(reservationId, { lc: null, c: admitted });
+    return { ...base, kind: 'already_admitted', tone: 'warning', admitted };
+  }
+  // A ticket this device knew and the server does not (any more) was replaced by a new one.
+  const kind = answer.reason === 'unknown' ? 'revoked' : answer.reason;
+  const why = answer.reason === 'unknown' ? 'replaced' : answer.reason === 'revoked' ? 'cancelled' : null;
+  await db.entries.update(reservationId, why ? { lc: null, x: true, why } : { lc: null });
+  return {
+    ...base,
+    kind,
+    revokedWhy: why,
+    tone: 'refuse',
+    opensAt: answer.opensAt ?? null,
+    otherPerformance: answer.performance ?? local.otherPerformance,
+  };
 }

@@ -1,31 +1,81 @@
+import type { CheckInAnswer } from '../../../../shared/src/check-in-contracts';
 import { ApiError, request } from '../../lib/api';
 
-/** The server's word on a scan admitted here, from `POST /api/check-ins/confirm`. */
+/*
+ * The server's word on a scan, from `POST /api/check-ins/confirm` (shared/src/check-in-contracts.ts).
+ * The door names the performance it scans for, so the server judges the scan with the same
+ * decision as the device: another night or outside the door window is a refusal with a reason.
+ */
+
+export interface OtherNight {
+  id: number;
+  show_title: string;
+  starts_at: string;
+}
+
 export type ConfirmAnswer =
   | { kind: 'admitted'; name: string; at: string; by: string | null }
-  | { kind: 'already_admitted'; at: string; by: string | null }
-  /** Unknown, replaced or cancelled ticket: the server would not admit it. */
-  | { kind: 'refused' }
+  | { kind: 'already_admitted'; at: string; by: string | null; device: string | null }
+  /** The server would not admit it, and why. */
+  | {
+      kind: 'refused';
+      reason: 'revoked' | 'unknown' | 'wrong_performance' | 'too_early' | 'too_late';
+      performance?: OtherNight;
+      opensAt?: string;
+    }
   /** Offline, slow, throttled, signed out...: the device's verdict stands. */
   | { kind: 'no_answer' };
 
-interface CheckInPreview {
-  name: string;
-  checked_in_at: string | null;
-  checked_in_by: string | null;
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+function otherNight(value: unknown): OtherNight | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { id, show_title, starts_at } = value as Record<string, unknown>;
+  return typeof id === 'number' && typeof show_title === 'string' && typeof starts_at === 'string' ? { id, show_title, starts_at } : undefined;
 }
 
-export async function confirmOnline(token: string, signal: AbortSignal): Promise<ConfirmAnswer> {
+/**
+ * Longer than the door's interactive deadline: an answer after the CHECKING budget is still
+ * wanted, since a late refusal is shown as STOP.
+ */
+const CONFIRM_TIMEOUT_MS = 8_000;
+
+/** The scan as the door queued it: the server records it with the check-in. */
+export interface DoorScan {
+  performanceId: number;
+  deviceId: string;
+  eventId: string;
+}
+
+export async function confirmOnline(token: string, scan: DoorScan, signal: AbortSignal): Promise<ConfirmAnswer> {
   try {
-    const answer = await request<CheckInPreview>('POST', '/api/check-ins/confirm', { body: { token }, signal });
+    const answer = await request<CheckInAnswer>('POST', '/api/check-ins/confirm', {
+      body: { token, performance_id: scan.performanceId, device_id: scan.deviceId, event_id: scan.eventId },
+      signal,
+      timeoutMs: CONFIRM_TIMEOUT_MS,
+    });
     return { kind: 'admitted', name: answer.name, at: answer.checked_in_at ?? new Date().toISOString(), by: answer.checked_in_by };
   } catch (error) {
     if (!(error instanceof ApiError)) return { kind: 'no_answer' };
-    if (error.code === 'already_checked_in') {
-      const at = typeof error.data.checked_in_at === 'string' ? error.data.checked_in_at : new Date().toISOString();
-      return { kind: 'already_admitted', at, by: typeof error.data.checked_in_by === 'string' ? error.data.checked_in_by : null };
+    const { data } = error;
+    switch (error.code) {
+      case 'already_checked_in':
+        return { kind: 'already_admitted', at: text(data.checked_in_at) ?? new Date().toISOString(), by: text(data.checked_in_by), device: text(data.checked_in_device) };
+      // A token the server does not know (any more): replaced, or never issued.
+      case 'invalid_token':
+        return { kind: 'refused', reason: 'unknown' };
+      case 'reservation_not_confirmed':
+        return { kind: 'refused', reason: 'revoked' };
+      case 'wrong_performance': {
+        const performance = otherNight(data.performance);
+        return { kind: 'refused', reason: 'wrong_performance', ...(performance && { performance }) };
+      }
+      case 'too_early':
+        return { kind: 'refused', reason: 'too_early', ...(text(data.opens_at) && { opensAt: text(data.opens_at)! }) };
+      case 'too_late':
+        return { kind: 'refused', reason: 'too_late' };
+      default:
+        return { kind: 'no_answer' };
     }
-    if (error.code === 'invalid_token' || error.code === 'reservation_not_confirmed') return { kind: 'refused' };
-    return { kind: 'no_answer' };
   }
 }

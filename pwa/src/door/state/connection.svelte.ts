@@ -1,30 +1,103 @@
-import { ApiError } from '../../lib/api';
+import { onRequestOutcome } from '../../lib/api';
 
 /*
- * Online or not, as the door sees it: the browser's flag, corrected by experience. A phone on
- * the foyer's Wi-Fi may say "online" while the server cannot be reached; a failed request marks
- * the server unreachable until the next one succeeds.
+ * Whether the server can be reached, from what actually happened: the outcome of every request
+ * the app makes (lib/api.ts reports them), not the browser's guess. A foyer Wi-Fi is often
+ * connected and dead: `navigator.onLine` stays true while every request hangs. So the app asks
+ * the server itself whenever it has not heard from it for a few seconds (the heartbeat), with a
+ * short timeout, and a hang shows as "no answer since 21:04" within seconds.
+ *
+ * `navigator.onLine === false` is believed, because in that direction it is reliable: with no
+ * network interface at all, no request is even tried.
  */
+
+export type ConnectionState =
+  /** Nothing asked yet (the first seconds after start). */
+  | 'checking'
+  /** The last request was answered. */
+  | 'online'
+  /** Requests time out or fail although the browser says it has a network. */
+  | 'no_answer'
+  /** The browser has no network at all. */
+  | 'offline';
+
+/** Ask the server when it has been silent this long… */
+export const HEARTBEAT_MS = 4_000;
+/** …looking this often whether it has been. */
+const TICK_MS = 1_000;
+
 class Connection {
   #browserOnline = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
-  #reachable = $state(true);
+  /** When the server last answered (epoch ms). */
+  lastAnswerAt = $state<number | null>(null);
+  /** The first request left without answer since the last answer (epoch ms). */
+  noAnswerSince = $state<number | null>(null);
 
-  readonly online = $derived(this.#browserOnline && this.#reachable);
+  readonly state: ConnectionState = $derived(
+    !this.#browserOnline ? 'offline' : this.noAnswerSince !== null ? 'no_answer' : this.lastAnswerAt !== null ? 'online' : 'checking',
+  );
+  /** The server answered the last time it was asked: worth asking it about a scan. */
+  readonly online = $derived(this.state === 'online');
+  /** Known not to answer (offline or hanging): say so, and do not wait for it. */
+  readonly unreachable = $derived(this.state === 'offline' || this.state === 'no_answer');
+  /** The moment the silence began, for "no answer since 21:04". */
+  readonly silentSince = $derived(this.lastAnswerAt ?? this.noAnswerSince);
+
+  #probe: (() => Promise<unknown>) | undefined;
+  #probing = false;
+  #lastProbeAt = 0;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  readonly #recovered = new Set<() => void>();
 
   constructor() {
+    onRequestOutcome((outcome) => this.note(outcome.answered));
     if (typeof window === 'undefined') return;
     window.addEventListener('online', () => {
       this.#browserOnline = true;
-      this.#reachable = true;
+      void this.#beat(true);
     });
     window.addEventListener('offline', () => (this.#browserOnline = false));
   }
 
-  /** Call with the outcome of every request to the server. */
-  report(outcome: 'ok' | unknown): void {
-    if (outcome === 'ok') this.#reachable = true;
-    else if (outcome instanceof ApiError && (outcome.status === 0 || outcome.status >= 502)) this.#reachable = false;
-    else if (outcome instanceof ApiError) this.#reachable = true;
+  /** Starts the heartbeat with the request that asks the server (the session check). */
+  start(probe: () => Promise<unknown>): void {
+    this.#probe = probe;
+    clearInterval(this.#timer);
+    this.#timer = setInterval(() => void this.#beat(false), TICK_MS);
+    void this.#beat(true);
+  }
+
+  /** Called when the server answers again after a silence: what waited can go now. */
+  onRecovered(listener: () => void): void {
+    this.#recovered.add(listener);
+  }
+
+  /** The outcome of one request: answered (any HTTP status) or not. */
+  note(answered: boolean, at = Date.now()): void {
+    if (answered) {
+      const wasSilent = this.noAnswerSince !== null;
+      this.lastAnswerAt = at;
+      this.noAnswerSince = null;
+      if (wasSilent) for (const listener of this.#recovered) listener();
+    } else {
+      this.noAnswerSince ??= at;
+    }
+  }
+
+  async #beat(now: boolean): Promise<void> {
+    if (!this.#probe || this.#probing || !this.#browserOnline) return;
+    const at = Date.now();
+    const quiet = this.lastAnswerAt === null || at - this.lastAnswerAt >= HEARTBEAT_MS;
+    if (!now && (!quiet || at - this.#lastProbeAt < HEARTBEAT_MS)) return;
+    this.#probing = true;
+    this.#lastProbeAt = at;
+    try {
+      await this.#probe();
+    } catch {
+      // The outcome was noted by the request itself.
+    } finally {
+      this.#probing = false;
+    }
   }
 }
 

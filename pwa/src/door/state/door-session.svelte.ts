@@ -5,8 +5,12 @@ import { connection } from './connection.svelte';
 
 /*
  * Who is at the door and on which device. Signing in needs the network; after that the door
- * works offline with the user it remembers. The device is registered once ("Door 1") and keeps
+ * works offline with the user it remembers. The device is registered once ("Door 3") and keeps
  * its id in IndexedDB, across sign-outs, until an administrator revokes it.
+ *
+ * Local first: the app opens from what IndexedDB remembers, at once, whatever the network does.
+ * Asking the server who is signed in runs in the background (it is also the connection's
+ * heartbeat); a session that has ended there sends staff to the sign-in form.
  */
 
 export type SignedOutReason = 'expired' | 'revoked' | 'signed_out';
@@ -17,42 +21,58 @@ class DoorSession {
   device = $state<RegisteredDevice | null>(null);
   /** Why the sign-in form is showing, when it was not the first visit. */
   reason = $state<SignedOutReason | null>(null);
-  /** The server could not be asked at start: working from what this device remembers. */
+  /** The server has not confirmed the session since start: working from what this device remembers. */
   fromMemory = $state(false);
+
+  /** Bumped by every sign-in and sign-out: an answer to an older question is ignored. */
+  #epoch = 0;
 
   constructor() {
     // The session ended (expired, user deactivated): sign in again; the scans waiting stay.
     onUnauthenticated(() => {
       if (this.status !== 'ready') return;
+      this.#epoch += 1;
       this.status = 'signed-out';
       this.reason = 'expired';
     });
   }
 
   async start(): Promise<void> {
-    this.device = (await doorDb.getMeta('device')) ?? null;
-    try {
-      const { user } = await api.get<{ user: SessionUser }>('/api/auth/me');
-      connection.report('ok');
-      await this.#signedIn(user);
-    } catch (error) {
-      connection.report(error);
-      const remembered = await doorDb.getMeta('user');
-      if (error instanceof ApiError && error.status === 401) {
-        this.status = 'signed-out';
-        if (remembered) this.reason = 'expired';
-      } else if (remembered) {
-        // No network at the door: carry on; the scans wait for the server in the outbox.
-        this.user = remembered;
-        this.fromMemory = true;
-        this.status = 'ready';
-      } else {
-        this.status = 'signed-out';
-      }
+    const [device, remembered, owed] = await Promise.all([doorDb.getMeta('device'), doorDb.getMeta('user'), doorDb.getMeta('logout_owed')]);
+    this.device = device ?? null;
+    if (remembered && !owed) {
+      this.user = remembered;
+      this.fromMemory = true;
+      this.status = 'ready';
+    } else {
+      this.status = 'signed-out';
     }
+    connection.start(() => this.check());
+  }
+
+  /**
+   * Asks the server who is signed in: at start, then whenever it has been silent for a while.
+   * A sign-out the server has not heard of yet goes first.
+   */
+  async check(): Promise<void> {
+    if (await doorDb.getMeta('logout_owed')) return this.#settleLogout();
+    const epoch = this.#epoch;
+    let user: SessionUser;
+    try {
+      ({ user } = await api.get<{ user: SessionUser }>('/api/auth/me'));
+    } catch {
+      // A 401 reaches onUnauthenticated; no answer changes nothing: the door works from memory.
+      return;
+    }
+    if (epoch !== this.#epoch) return;
+    // Signed in elsewhere in this browser (the staff admin) on a first visit: carry on with it.
+    if (this.status === 'signed-out' && this.reason !== null) return;
+    await this.#signedIn(user);
   }
 
   async login(email: string, password: string): Promise<void> {
+    if (await doorDb.getMeta('logout_owed')) await this.#settleLogout();
+    this.#epoch += 1;
     const { user } = await api.post<{ user: SessionUser }>('/api/auth/login', { email, password });
     if (!DOOR_ROLES.includes(user.role)) {
       // Not a door account: leave no session behind.
@@ -74,19 +94,40 @@ class DoorSession {
     this.device = null;
   }
 
-  /** Sign-out erases the guests and scans on this device (the caller warns about unsent scans). */
+  /**
+   * Sign-out erases the guests and scans on this device (the caller warns about unsent scans)
+   * and is done at once, network or not; the server is told when it can be reached.
+   */
   async logout(): Promise<void> {
     await doorDb.eraseGuestData();
-    await api.post<void>('/api/auth/logout').catch(() => undefined);
-    this.#signedOut('signed_out');
+    await this.#signOutLocally('signed_out');
   }
 
   /** An administrator revoked this device: nothing of it may stay. */
   async deviceRevoked(): Promise<void> {
     await doorDb.eraseEverything();
     this.device = null;
-    await api.post<void>('/api/auth/logout').catch(() => undefined);
-    this.#signedOut('revoked');
+    await this.#signOutLocally('revoked');
+  }
+
+  async #signOutLocally(reason: SignedOutReason): Promise<void> {
+    this.#epoch += 1;
+    await doorDb.setMeta('logout_owed', true);
+    this.user = null;
+    this.fromMemory = false;
+    this.reason = reason;
+    this.status = 'signed-out';
+    void this.#settleLogout();
+  }
+
+  /** Ends the server session; any answer (even "not signed in") settles it, silence does not. */
+  async #settleLogout(): Promise<void> {
+    try {
+      await api.post<void>('/api/auth/logout');
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status === 0 || error.status >= 500) return;
+    }
+    await doorDb.deleteMeta('logout_owed');
   }
 
   async #signedIn(user: SessionUser): Promise<void> {
@@ -99,12 +140,6 @@ class DoorSession {
     this.fromMemory = false;
     this.reason = null;
     this.status = 'ready';
-  }
-
-  #signedOut(reason: SignedOutReason): void {
-    this.user = null;
-    this.reason = reason;
-    this.status = 'signed-out';
   }
 }
 

@@ -4,7 +4,10 @@ import { eraseExpiredManifests } from '../data/manifest-store';
 import { pendingCount } from '../data/outbox-store';
 import type { SyncConflict, SyncResponse } from '../door-types';
 import { backoff } from '../sync/backoff';
+import { ManifestRefused, type ManifestRefusal } from '../data/manifest-store';
+import { ManifestRejected, type ManifestProblem } from '../sync/manifest-download';
 import { refreshManifest } from '../sync/manifest-refresh';
+import { SYNC_TIMEOUT_MS } from '../sync/timeouts';
 import { better, estimateFromDateHeader, type ClockEstimate } from '../sync/server-clock';
 import { SigningKeys } from '../sync/signing-keys';
 import { syncOutbox } from '../sync/outbox-sync';
@@ -28,6 +31,12 @@ class DoorSync {
   syncing = $state(false);
   /** The last pass failed (offline, server down); the next one is already planned. */
   failing = $state(false);
+  /**
+   * Why the last update of the guest list was refused (a bad signature, an older list than the
+   * one held, an unknown key): the list on the phone is not being kept up to date, and the scan
+   * screen says so until an update is applied again.
+   */
+  listProblem = $state<ManifestProblem | ManifestRefusal | null>(null);
   conflicts = $state<SyncConflict[]>([]);
   rejected = $state<RejectedScan[]>([]);
   clock = $state<ClockEstimate | undefined>(undefined);
@@ -51,6 +60,9 @@ class DoorSync {
     if (this.#started) return this.kick();
     this.#started = true;
     window.addEventListener('online', () => this.kick());
+    // The Wi-Fi answers again (the browser never said it had gone): the queue goes at once,
+    // not at the end of a backoff that grew while nothing answered.
+    connection.onRecovered(() => this.kick());
     // A phone woken from its pocket syncs at once rather than at the next tick.
     document.addEventListener('visibilitychange', () => {
       if (!document.hidden) this.kick();
@@ -104,7 +116,7 @@ class DoorSync {
   /** Used by the sign-out and revocation paths: the screen forgets what IndexedDB forgot. */
   reset(): void {
     this.stop();
-    Object.assign(this, { pending: 0, lastSyncAt: null, conflicts: [], rejected: [], performanceId: null, failing: false });
+    Object.assign(this, { pending: 0, lastSyncAt: null, conflicts: [], rejected: [], performanceId: null, failing: false, listProblem: null });
     this.revision += 1;
   }
 
@@ -131,17 +143,11 @@ class DoorSync {
       // (the `online` event brings the pass forward).
       if (navigator.onLine) {
         await this.#send();
-        if (this.performanceId !== null) {
-          const sentAt = Date.now();
-          const result = await refreshManifest(doorDb, signingKeys, this.performanceId);
-          if (result.serverDate) this.noteClock(estimateFromDateHeader(result.serverDate, sentAt, Date.now()));
-        }
-        connection.report('ok');
+        await this.#refreshList();
         this.#failures = 0;
         this.failing = false;
       }
     } catch (error) {
-      connection.report(error);
       if (error instanceof ApiError && error.code === 'device_revoked') {
         await session.deviceRevoked();
         this.reset();
@@ -157,11 +163,32 @@ class DoorSync {
     this.#schedule(this.#failures === 0 ? SYNC_INTERVAL_MS : backoff(this.#failures));
   }
 
+  /** The changes to the guest list since the one held; a refused update is kept in sight. */
+  async #refreshList(): Promise<void> {
+    const performanceId = this.performanceId;
+    if (performanceId === null) return;
+    const sentAt = Date.now();
+    try {
+      const result = await refreshManifest(doorDb, signingKeys, performanceId);
+      if (result.serverDate) this.noteClock(estimateFromDateHeader(result.serverDate, sentAt, Date.now()));
+      this.listProblem = null;
+    } catch (error) {
+      if (error instanceof ManifestRejected || error instanceof ManifestRefused) this.listProblem = error.code;
+      else throw error;
+    }
+  }
+
+  /** Staff asked for the whole list again (after a refused update): the problem goes once it is applied. */
+  listReloaded(): void {
+    this.listProblem = null;
+    this.revision += 1;
+  }
+
   async #send(): Promise<void> {
     const device = session.device;
     if (!device) return;
     try {
-      const report = await syncOutbox(doorDb, device.id, (body) => api.post<SyncResponse>('/api/door/sync', body));
+      const report = await syncOutbox(doorDb, device.id, (body) => api.post<SyncResponse>('/api/door/sync', body, { timeoutMs: SYNC_TIMEOUT_MS }));
       this.lastSyncAt = report.serverTime;
       this.conflicts = report.conflicts;
       if (report.rejected.length > 0) this.rejected = (await doorDb.getMeta('rejected')) ?? [];

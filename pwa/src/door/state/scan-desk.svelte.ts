@@ -38,7 +38,6 @@ class ScanDesk {
   /** Why the last download was refused: a code (`manifest_bad_signature`…) or an ApiError. */
   downloadError = $state<unknown>(null);
   verdict = $state<ShownVerdict | null>(null);
-  sound = $state(true);
   /** The QR decoder in use; the benchmark's winner unless staff chose otherwise. */
   decoder = $state<DecoderName>(DEFAULT_DECODER);
 
@@ -58,9 +57,7 @@ class ScanDesk {
     try {
       this.performances = await api.get<DoorPerformance[]>('/api/door/performances');
       this.performancesError = null;
-      connection.report('ok');
     } catch (error) {
-      connection.report(error);
       this.performancesError = error;
     }
   }
@@ -74,16 +71,24 @@ class ScanDesk {
         full: true,
         onProgress: (progress) => (this.download = { performanceId, ...progress }),
       });
-      connection.report('ok');
     } catch (error) {
-      connection.report(error);
       this.downloadError = error instanceof ManifestRejected || error instanceof ManifestRefused ? error.code : error;
       return false;
     } finally {
       this.download = null;
     }
     this.stored = await doorDb.manifests.toArray();
+    if (doorSync.performanceId === performanceId) doorSync.listReloaded();
     return this.resume(performanceId);
+  }
+
+  /** The whole list again, after a refused update; a refusal of this one too stays on screen. */
+  async reloadList(): Promise<void> {
+    const performanceId = this.manifest?.performance_id;
+    if (performanceId === undefined) return;
+    if (await this.choose(performanceId)) return;
+    const code = this.downloadError;
+    if (typeof code === 'string') doorSync.listProblem = code as NonNullable<typeof doorSync.listProblem>;
   }
 
   /** Scans for a performance whose manifest is already on the device (offline too). */
@@ -116,7 +121,10 @@ class ScanDesk {
     else this.manifest = fresh;
   }
 
-  /** A scanned or typed ticket: the verdict on screen at once, the server's if it answers in time. */
+  /**
+   * A scanned or typed ticket: a verdict on screen at once (CHECKING while the server is asked,
+   * see check-in/door-check-in.ts), then the final one, and a STOP if the server refuses late.
+   */
   async present(ticket: TicketInput, startedAt = performance.now()): Promise<void> {
     const manifest = this.manifest;
     if (!manifest || !session.device) return;
@@ -135,11 +143,11 @@ class ScanDesk {
     );
     const seq = this.#show(result.verdict);
     void this.refreshCounts();
-    const fromServer = await result.serverVerdict;
-    // Only if staff have not moved on to the next guest meanwhile.
-    if (fromServer && this.verdict?.seq === seq && (fromServer.kind !== result.verdict.kind || fromServer.guestName !== result.verdict.guestName)) {
-      this.#show(fromServer, seq);
-    }
+    // A STOP interrupts whatever is on screen: the guest may be walking in.
+    void result.late.then((stop) => stop && this.#show({ ...stop, elapsedMs: performance.now() - startedAt }));
+    const final = await result.final;
+    // Replaces CHECKING, unless staff have moved on to the next guest meanwhile.
+    if (final && (this.verdict === null || this.verdict.seq === seq)) this.#show({ ...final, elapsedMs: performance.now() - startedAt }, seq);
     void this.refreshCounts();
   }
 
@@ -159,7 +167,8 @@ class ScanDesk {
   #show(verdict: ScanVerdict, seq = ++this.#seq): number {
     const changed = this.verdict?.seq !== seq || this.verdict.tone !== verdict.tone;
     this.verdict = { ...verdict, seq };
-    if (changed) signal(verdict.tone, { sound: this.sound });
+    // CHECKING is silent: the sound says the verdict, and that comes next.
+    if (changed && verdict.tone !== 'checking') signal(verdict.tone);
     return seq;
   }
 
@@ -170,12 +179,7 @@ class ScanDesk {
   }
 
   readonly #services: CheckInServices = {
-    confirm: async (token, abort) => {
-      const answer = await confirmOnline(token, abort);
-      // "No answer" may be slowness or a throttle: only the fetches of the sync judge reachability.
-      if (answer.kind !== 'no_answer') connection.report('ok');
-      return answer;
-    },
+    confirm: (token, scan, abort) => confirmOnline(token, scan, abort),
     refreshManifest: async (performanceId, abort) => {
       await refreshManifest(doorDb, signingKeys, performanceId, { signal: abort });
     },

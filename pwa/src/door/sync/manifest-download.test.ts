@@ -94,4 +94,49 @@ describe('downloading a signed manifest', () => {
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).code).toBe('forbidden');
   });
+
+  it('gives up on a link where nothing moves: no answer at all, or a body that stops halfway', async () => {
+    const key = aSigningKey();
+    const { keys } = keyring([[key.jwk]]);
+    const hanging = (async (_url: string, init: RequestInit) =>
+      new Promise<Response>((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))))) as typeof fetch;
+    const silent = await downloadManifest(7, keys, { fetch: hanging, stallMs: 50 }).catch((e: unknown) => e);
+    expect(silent).toBeInstanceOf(ApiError);
+    expect(silent).toMatchObject({ status: 0, code: 'timeout' });
+
+    const halfway = (async (_url: string, init: RequestInit) => {
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"v":1,'));
+          init.signal?.addEventListener('abort', () => controller.error(new DOMException('aborted', 'AbortError')));
+        },
+      });
+      return new Response(body, { headers: { 'x-manifest-key-id': key.kid, 'x-manifest-signature': 'x' } });
+    }) as typeof fetch;
+    const stalled = await downloadManifest(7, keys, { fetch: halfway, stallMs: 50 }).catch((e: unknown) => e);
+    expect(stalled).toMatchObject({ status: 0, code: 'timeout' });
+  });
+
+  it('keeps waiting while bytes keep coming, however slowly in total', async () => {
+    const key = aSigningKey();
+    const body = JSON.stringify(aFullManifest([(await aTicket()).entry]));
+    const bytes = new TextEncoder().encode(body);
+    const trickle = (async () => {
+      let sent = 0;
+      const stream = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          // 30 ms between chunks, 40 ms allowed between bytes: about 10 × the allowance in total.
+          await new Promise((resolve) => setTimeout(resolve, 30));
+          const next = Math.min(bytes.length, sent + Math.ceil(bytes.length / 12));
+          controller.enqueue(bytes.slice(sent, next));
+          sent = next;
+          if (sent >= bytes.length) controller.close();
+        },
+      });
+      const signed = key.response(body);
+      return new Response(stream, { headers: signed.headers });
+    }) as typeof fetch;
+    const download = await downloadManifest(7, keyring([[key.jwk]]).keys, { fetch: trickle, stallMs: 40 });
+    expect(download.status).toBe('ok');
+  });
 });

@@ -5,4 +5,4 @@ import type { ErrorCode } from '../../../../shared/src/error-codes';
  * `unexpected_response`). Every one needs words in every dictionary: a code added to
  * shared/src/error-codes.ts without them fails `npm run check`.
  */
-export type KnownErrorCode = ErrorCode | 'network_error' | 'unexpected_response';
+export type KnownErrorCode = ErrorCode | 'network_error' | 'timeout' | 'unexpected_response';

@@ -71,6 +71,10 @@ export const sharedEn = {
   'error.internal_error': 'Something went wrong on the server. Please try again.',
   'error.service_unavailable': 'The server is not available right now. Please try again shortly.',
   'error.network_error': 'No connection to the server. Check the network and try again.',
+  'error.wrong_performance': 'This ticket is for another performance.',
+  'error.too_early': 'The doors are not open yet for this performance.',
+  'error.too_late': 'This performance is over: the ticket no longer admits.',
+  'error.timeout': 'The server did not answer in time. Check the network and try again.',
   'error.unexpected_response': 'The server gave an unexpected answer (HTTP {status}).',
   'error.unknown': 'Something went wrong (HTTP {status}). Please try again.',
 

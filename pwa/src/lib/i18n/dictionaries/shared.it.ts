@@ -68,6 +68,10 @@ export const sharedIt: Record<keyof typeof sharedEn, string> = {
   'error.internal_error': 'Si è verificato un errore sul server. Riprova.',
   'error.service_unavailable': 'Il server non è disponibile in questo momento. Riprova tra poco.',
   'error.network_error': 'Nessuna connessione con il server. Controlla la rete e riprova.',
+  'error.wrong_performance': "Questo biglietto è per un'altra replica.",
+  'error.too_early': 'Le porte per questa replica non sono ancora aperte.',
+  'error.too_late': 'Questa replica è finita: il biglietto non è più valido.',
+  'error.timeout': 'Il server non ha risposto in tempo. Controlla la rete e riprova.',
   'error.unexpected_response': 'Il server ha dato una risposta inattesa (HTTP {status}).',
   'error.unknown': 'Qualcosa non ha funzionato (HTTP {status}). Riprova.',
 

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { tokenBodySchema } from './contracts.js';
+
+/*
+ * `POST /api/check-ins/confirm`: what a door phone sends when it scans a ticket online, and
+ * what the server answers. With `performance_id` (the performance the door is scanning for)
+ * the server judges the scan with the shared decision (shared/src/check-in-decision.ts): a
+ * ticket of another night, or outside the door window, is refused with its own code.
+ */
+
+export const checkInConfirmSchema = tokenBodySchema
+  .extend({
+    performance_id: z.number().int().positive().max(2_147_483_647).optional(),
+    /**
+     * The door device and the id of its scan event (the one it queues for the sync). Recorded
+     * with the check-in, so that the same scan arriving later through the sync (its answer was
+     * lost on the way) is recognised as itself rather than as a second scan.
+     */
+    device_id: z.uuid().optional(),
+    event_id: z.uuid().optional(),
+  })
+  .refine((body) => (body.device_id === undefined) === (body.event_id === undefined), {
+    message: 'Give device_id and event_id together.',
+    path: ['event_id'],
+  });
+export type CheckInConfirmInput = z.infer<typeof checkInConfirmSchema>;
+
+const performanceSummarySchema = z.object({
+  id: z.number().int(),
+  show_title: z.string(),
+  venue_name: z.string(),
+  starts_at: z.iso.datetime({ offset: true }),
+});
+
+/** 200: admitted now (also the answer of `/preview`, with `checked_in` telling which). */
+export const checkInAnswerSchema = z.object({
+  reservation_id: z.number().int(),
+  party_size: z.number().int(),
+  name: z.string(),
+  performance: performanceSummarySchema,
+  checked_in: z.boolean(),
+  checked_in_at: z.iso.datetime({ offset: true }).nullable(),
+  checked_in_by: z.string().nullable(),
+  checked_in_device: z.string().nullable(),
+});
+export type CheckInAnswer = z.infer<typeof checkInAnswerSchema>;
+
+/** Extra fields of the refusals, beside `{status, detail}`. */
+export const checkInRefusalDataSchema = {
+  /** 409 already_checked_in */
+  already_checked_in: z.object({
+    reservation_id: z.number().int(),
+    checked_in_at: z.iso.datetime({ offset: true }).nullable(),
+    checked_in_by: z.string().nullable(),
+    checked_in_device: z.string().nullable(),
+  }),
+  /** 409 wrong_performance: the night the ticket is for. */
+  wrong_performance: z.object({ performance: performanceSummarySchema }),
+  /** 409 too_early: when the doors open. */
+  too_early: z.object({ opens_at: z.iso.datetime({ offset: true }) }),
+} as const;
