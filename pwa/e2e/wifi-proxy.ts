@@ -26,6 +26,8 @@ const HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-e
 
 export class WifiProxy {
   mode: WifiMode = { kind: 'up' };
+  /** When set, the mode applies to these paths only; every other request goes through. */
+  only: RegExp | undefined;
   /** Requests seen, as "METHOD path", for assertions and failure reports. */
   readonly seen: string[] = [];
   readonly #sockets = new Set<Socket>();
@@ -55,10 +57,11 @@ export class WifiProxy {
     return [`--proxy-server=http://127.0.0.1:${this.port}`, '--proxy-bypass-list=<-loopback>'];
   }
 
-  set(mode: WifiMode): void {
+  set(mode: WifiMode, only?: RegExp): void {
     this.mode = mode;
+    this.only = only;
     // A network that changes state drops what was open, as a phone's does.
-    if (mode.kind === 'down' || mode.kind === 'hang') for (const socket of this.#sockets) socket.destroy();
+    if (!only && (mode.kind === 'down' || mode.kind === 'hang')) for (const socket of this.#sockets) socket.destroy();
   }
 
   /** The next answer to a request whose path matches, as the server sent it. */
@@ -84,7 +87,7 @@ export class WifiProxy {
     const target = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
     const path = `${target.pathname}${target.search}`;
     this.seen.push(`${req.method} ${path}`);
-    const mode = this.mode;
+    const mode: WifiMode = !this.only || this.only.test(path) ? this.mode : { kind: 'up' };
     if (mode.kind === 'down') return void req.socket.destroy();
     // Connected, and nothing ever comes back: the socket stays open until the network changes.
     if (mode.kind === 'hang') return;
