@@ -187,9 +187,8 @@ async function unknownOnline(
   const inTime = (await Promise.race([refreshed, budget])) === true;
   const decision = await decideLocally(context.db, ticket, context.scanning, at);
   if (!inTime || decision.verdict.kind !== 'admit') return { ...verdictOf(decision, ticket, startedAt), unconfirmed: !inTime };
-  // Found in the latest list: the server admitted nobody yet, so this device does, and says so.
-  const verdict = await admitIfValid(decision, ticket, context, Date.now(), at, startedAt, false, services);
-  return { ...verdict, decidedBy: 'server' };
+  // Found in the list as the server has it now: admitted here and queued, like an offline scan.
+  return admitIfValid(decision, ticket, context, Date.now(), at, startedAt, false, services);
 }
 
 function askTheServer(
