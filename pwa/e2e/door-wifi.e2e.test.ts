@@ -15,6 +15,8 @@ import { WifiProxy, browserOn, type RecordedAnswer } from './wifi-proxy.js';
  */
 
 const PHONE = { width: 390, height: 780 };
+const MANIFEST = /\/api\/door\/performances\/\d+\/manifest/;
+const NOT_MODIFIED: RecordedAnswer = { status: 304, headers: {}, body: Buffer.alloc(0) };
 const SHOW = 'Il gabbiano';
 const PASSWORD = 'door-password-2026';
 
@@ -215,6 +217,9 @@ describe('door app on bad Wi-Fi', () => {
     it('never shows green before the server has had its say: 0, 600 and 1,500 ms of delay', async () => {
       const { page, wifi } = phone;
       const timings: Record<string, number> = {};
+      // The phone's list stays a little behind, as between two updates: every update answers
+      // "nothing new", so only the server's answer to the scan can know of the changes below.
+      wifi.replay(MANIFEST, NOT_MODIFIED);
 
       // A good network: CHECKING, then the server's green.
       let from = (await shownSince(page, 0)).length;
@@ -275,6 +280,7 @@ describe('door app on bad Wi-Fi', () => {
       // The server never admitted anyone: the phone's scan is not sent.
       await page.getByTestId('pending').getByText('All scans sent').waitFor();
       wifi.set({ kind: 'up' });
+      wifi.stopReplaying();
     });
 
     it('says CANCELLED and OTHER PERFORMANCE with no network at all', async () => {
@@ -310,7 +316,7 @@ describe('door app on bad Wi-Fi', () => {
       await page.getByTestId('list-age').getByText('List updated just now').waitFor();
 
       // Someone on the path answers with the older, correctly signed list.
-      wifi.replay(/\/api\/door\/performances\/\d+\/manifest/, older);
+      wifi.replay(MANIFEST, older);
       dialog = await menu(page, user.device);
       await dialog.getByRole('button', { name: 'Sync now' }).click();
       await page.keyboard.press('Escape');

@@ -22,7 +22,14 @@ export type ConnectionState =
   | 'offline';
 
 /** Ask the server when it has been silent this long… */
-export const HEARTBEAT_MS = 4_000;
+export const HEARTBEAT_MS = 3_000;
+/**
+ * …and believe a silence only when it repeats: one request left unanswered is asked again at
+ * once, and the state turns to "no answer" when that one fails too. A single slow answer (a busy
+ * phone, a busy server) does not send the door offline; a hang shows within HEARTBEAT_MS plus
+ * two request deadlines (3 + 3 + 3 s).
+ */
+const FAILURES_FOR_NO_ANSWER = 2;
 /** …looking this often whether it has been. */
 const TICK_MS = 1_000;
 
@@ -32,9 +39,17 @@ class Connection {
   lastAnswerAt = $state<number | null>(null);
   /** The first request left without answer since the last answer (epoch ms). */
   noAnswerSince = $state<number | null>(null);
+  /** Requests left without answer since the last answer. */
+  #failures = $state(0);
 
   readonly state: ConnectionState = $derived(
-    !this.#browserOnline ? 'offline' : this.noAnswerSince !== null ? 'no_answer' : this.lastAnswerAt !== null ? 'online' : 'checking',
+    !this.#browserOnline
+      ? 'offline'
+      : this.#failures >= FAILURES_FOR_NO_ANSWER
+        ? 'no_answer'
+        : this.lastAnswerAt !== null
+          ? 'online'
+          : 'checking',
   );
   /** The server answered the last time it was asked: worth asking it about a scan. */
   readonly online = $derived(this.state === 'online');
@@ -75,12 +90,16 @@ class Connection {
   /** The outcome of one request: answered (any HTTP status) or not. */
   note(answered: boolean, at = Date.now()): void {
     if (answered) {
-      const wasSilent = this.noAnswerSince !== null;
+      const wasSilent = this.#failures >= FAILURES_FOR_NO_ANSWER;
       this.lastAnswerAt = at;
       this.noAnswerSince = null;
+      this.#failures = 0;
       if (wasSilent) for (const listener of this.#recovered) listener();
     } else {
       this.noAnswerSince ??= at;
+      this.#failures += 1;
+      // The first silence is asked about again at once (after a probe that failed, when it ends).
+      if (this.#failures === 1) void this.#beat(true);
     }
   }
 
@@ -98,6 +117,7 @@ class Connection {
     } finally {
       this.#probing = false;
     }
+    if (this.#failures === 1) void this.#beat(true);
   }
 }
 

@@ -100,24 +100,35 @@ class DoorSession {
    */
   async logout(): Promise<void> {
     await doorDb.eraseGuestData();
-    await this.#signOutLocally('signed_out');
+    await this.#oweLogout();
+    this.#signedOut('signed_out');
+    void this.#settleLogout();
   }
 
-  /** An administrator revoked this device: nothing of it may stay. */
+  /**
+   * An administrator revoked this device: nothing of it may stay. The server has just answered
+   * (it said so), so its session is ended before the sign-in form shows; only if that fails does
+   * the owed sign-out stay behind.
+   */
   async deviceRevoked(): Promise<void> {
     await doorDb.eraseEverything();
     this.device = null;
-    await this.#signOutLocally('revoked');
+    await this.#oweLogout();
+    await this.#settleLogout();
+    this.#signedOut('revoked');
   }
 
-  async #signOutLocally(reason: SignedOutReason): Promise<void> {
+  /** Written before the screen says "signed out": a closed app still ends the session later. */
+  async #oweLogout(): Promise<void> {
     this.#epoch += 1;
     await doorDb.setMeta('logout_owed', true);
+  }
+
+  #signedOut(reason: SignedOutReason): void {
     this.user = null;
     this.fromMemory = false;
     this.reason = reason;
     this.status = 'signed-out';
-    void this.#settleLogout();
   }
 
   /** Ends the server session; any answer (even "not signed in") settles it, silence does not. */
