@@ -1,5 +1,5 @@
-import { openDatabase } from '../server/src/db/client.js';
 import { runMigrations } from '../server/src/db/migrate.js';
+import { withToolDatabase } from '../server/src/db/tool-access.js';
 import { SigningKeys } from '../server/src/door/signing-keys.js';
 import { loadEnv } from '../server/src/env.js';
 
@@ -9,11 +9,8 @@ import { loadEnv } from '../server/src/env.js';
  * Running servers pick the new key up on restart.
  */
 const env = loadEnv();
-const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
-try {
-  await runMigrations(database);
+await withToolDatabase(env, 'keys:rotate', async (database) => {
+  if (database.via !== 'server') await runMigrations(database);
   const kid = await new SigningKeys(database.db).rotate();
   process.stdout.write(`New manifest signing key: ${kid}\n`);
-} finally {
-  await database.close();
-}
+});

@@ -3,8 +3,8 @@ import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { AuthService } from '../server/src/auth/auth-service.js';
 import { SessionStore } from '../server/src/auth/sessions.js';
-import { openDatabase } from '../server/src/db/client.js';
 import { runMigrations } from '../server/src/db/migrate.js';
+import { withToolDatabase } from '../server/src/db/tool-access.js';
 import { USER_ROLES, type UserRole } from '../server/src/db/schema.js';
 import { loadEnv } from '../server/src/env.js';
 import { AppError } from '../server/src/lib/errors.js';
@@ -60,23 +60,23 @@ async function readPassword(): Promise<string> {
 
 const env = loadEnv();
 const password = await readPassword();
-const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
-try {
-  await runMigrations(database);
-  const auth = new AuthService(database.db, env, new SessionStore(database.db, env.SESSION_TTL), new Throttle(database.db));
-  // The same rules as the admin's "new user" form: a valid email, 10 to 256 characters of password.
-  const input = userCreateSchema.parse({ email: values.email, password, role: values.role, display_name: values.name ?? '' });
-  const user = await auth.createUser({ email: input.email, password: input.password, role: input.role, displayName: input.display_name ?? '' });
-  process.stdout.write(`Created ${user.role} user ${user.email} (id ${user.id}).\n`);
-} catch (error) {
-  const message =
-    error instanceof AppError
-      ? `${error.message} ${JSON.stringify(error.extra.errors ?? {})}`
-      : error instanceof ZodError
-        ? error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')
-        : String(error);
-  process.stderr.write(`Could not create the user: ${message}\n`);
-  process.exitCode = 1;
-} finally {
-  await database.close();
-}
+await withToolDatabase(env, 'user:create', async (database) => {
+  try {
+    // Through a running server's socket the database is the server's, already migrated.
+    if (database.via !== 'server') await runMigrations(database);
+    const auth = new AuthService(database.db, env, new SessionStore(database.db, env.SESSION_TTL), new Throttle(database.db));
+    // The same rules as the admin's "new user" form: a valid email, 10 to 256 characters of password.
+    const input = userCreateSchema.parse({ email: values.email, password, role: values.role, display_name: values.name ?? '' });
+    const user = await auth.createUser({ email: input.email, password: input.password, role: input.role, displayName: input.display_name ?? '' });
+    process.stdout.write(`Created ${user.role} user ${user.email} (id ${user.id}).\n`);
+  } catch (error) {
+    const message =
+      error instanceof AppError
+        ? `${error.message} ${JSON.stringify(error.extra.errors ?? {})}`
+        : error instanceof ZodError
+          ? error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')
+          : String(error);
+    process.stderr.write(`Could not create the user: ${message}\n`);
+    process.exitCode = 1;
+  }
+});

@@ -1,5 +1,7 @@
 import { serve } from '@hono/node-server';
+import { DataDirInUse } from './db/data-dir-owner.js';
 import { seedDemoData, DEMO_ADMIN } from './db/seed-demo.js';
+import { BUSY_EXIT_CODE } from './db/tool-access.js';
 import { InvalidEnvError, loadEnv, shouldSeedDemo } from './env.js';
 import { startRuntime } from './server.js';
 
@@ -14,7 +16,17 @@ async function main() {
     }
     throw error;
   }
-  const runtime = await startRuntime(env);
+  let runtime;
+  try {
+    runtime = await startRuntime(env);
+  } catch (error) {
+    if (error instanceof DataDirInUse) {
+      // Another server (or a tool) owns this data directory: two owners would lose each other's writes.
+      process.stderr.write(`${error.message}\nStop it first, or give this server another DATA_DIR. Nothing was written.\n`);
+      process.exit(BUSY_EXIT_CODE);
+    }
+    throw error;
+  }
   const { services } = runtime;
   const seeded = shouldSeedDemo(env) && (await seedDemoData(services.database, env.TIME_ZONE));
   services.mailWorker.start();
@@ -49,6 +61,8 @@ async function main() {
   const server = serve({ fetch: runtime.app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
     const base = env.SITE_BASE_URL;
     services.logger.info({ port: info.port, database: services.database.kind }, 'AzioneLab Tickets listening');
+    // What a refused second process or tool tells its user about this one.
+    services.database.lock?.describe({ url: base });
     process.stdout.write(
       [
         '',

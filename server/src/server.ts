@@ -18,7 +18,13 @@ export async function startRuntime(
   options: { logger?: Logger; transport?: MailTransport; now?: () => Date } = {},
 ): Promise<Runtime> {
   const logger = options.logger ?? createLogger(env.LOG_LEVEL);
-  const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+  const database = await openDatabase({
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.DATA_DIR,
+    owner: 'server',
+    serveTools: true,
+    warn: (message) => logger.warn(message),
+  });
   await runMigrations(database);
   const transport = options.transport ?? createTransport(env);
   const services = createServices({ env, database, logger, transport, ...(options.now && { now: options.now }) });

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
@@ -6,7 +5,9 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { lockDataDir, type DataDirLock } from './data-dir-owner.js';
 import * as schema from './schema.js';
+import { serveToolSocket } from './tool-socket.js';
 
 export type Schema = typeof schema;
 /** Both drivers produce this type; repositories never know which one they talk to. */
@@ -19,6 +20,10 @@ export interface Database {
   kind: 'pglite' | 'postgres';
   /** Set for PostgreSQL: migrations open their own single connection to hold an advisory lock. */
   url?: string;
+  /** A PGlite data directory's lock, held by this process while the database is open. */
+  lock?: DataDirLock;
+  /** The PGlite itself, for what only it can do (its data-directory dump). */
+  pglite?: PGlite;
   close(): Promise<void>;
 }
 
@@ -28,6 +33,15 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** postgres.js pool size. */
   maxConnections?: number;
+  /**
+   * Who opens a PGlite data directory ("server", "user:create"…): it is locked for this process
+   * (data-dir-owner.ts), or DataDirInUse is thrown before anything is opened.
+   */
+  owner?: string;
+  /** The server serves the directory's database to local tools on a Unix socket (tool-socket.ts). */
+  serveTools?: boolean;
+  /** Where a lost lock or a tool's abandoned transaction is reported. */
+  warn?: (message: string) => void;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
@@ -42,8 +56,29 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     return { db, kind: 'postgres', url: options.databaseUrl, close: () => client.end({ timeout: 5 }) };
   }
   const dataDir = options.dataDir ?? 'memory://';
-  if (!dataDir.startsWith('memory://')) mkdirSync(path.resolve(dataDir), { recursive: true });
-  const client = await PGlite.create(dataDir.startsWith('memory://') ? dataDir : path.resolve(dataDir, 'pglite'));
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
-  return { db, kind: 'pglite', close: () => client.close() };
+  if (dataDir.startsWith('memory://')) {
+    const client = await PGlite.create(dataDir);
+    return { db: drizzlePglite(client, { schema }) as unknown as Db, kind: 'pglite', pglite: client, close: () => client.close() };
+  }
+  const warn = options.warn ?? ((message: string) => process.stderr.write(`${message}\n`));
+  const lock = await lockDataDir(dataDir, options.owner ?? 'server', (error) => warn(`the lock on ${dataDir} was lost: ${error.message}`));
+  try {
+    const client = await PGlite.create(path.resolve(dataDir, 'pglite'));
+    const tools = options.serveTools ? await serveToolSocket(client, dataDir, warn) : undefined;
+    const db = drizzlePglite(client, { schema }) as unknown as Db;
+    return {
+      db,
+      kind: 'pglite',
+      lock,
+      pglite: client,
+      async close() {
+        await tools?.stop();
+        await client.close();
+        await lock.release();
+      },
+    };
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
 }

@@ -2,13 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { openDatabase, type Database } from '../db/client.js';
+import { moveToPostgres } from './move-to-postgres.js';
 import { pgTool } from './pg-tools.js';
 
 /*
  * Backups that a volunteer can run and restore:
  * - PostgreSQL: pg_dump's custom format, restored with pg_restore --clean (schema and data);
  * - PGlite: its own data-directory dump (a .tar.gz), restored into a fresh DATA_DIR.
- * The PGlite variant needs the server stopped: PGlite is one process's database.
+ * The PGlite variant works while the server runs, through its socket (db/tool-access.ts).
  */
 
 const stamp = (now = new Date()) => now.toISOString().replace(/[:.]/g, '-');
@@ -34,18 +36,27 @@ export function restorePostgres(databaseUrl: string, file: string): void {
 
 export const pgliteFolder = (dataDir: string) => path.resolve(dataDir, 'pglite');
 
-export async function backupPglite(dataDir: string, folder: string): Promise<string> {
-  const source = pgliteFolder(dataDir);
-  if (!existsSync(source)) throw new Error(`no PGlite database in ${source}`);
+/**
+ * PGlite's own data-directory dump (a .tar.gz that db:restore takes back). From the process
+ * that holds the directory, or, while the server runs, from a copy made through its socket:
+ * every table read in one transaction into a fresh in-memory PGlite, which is then dumped.
+ */
+export async function backupPglite(database: Database, folder: string): Promise<string> {
   mkdirSync(folder, { recursive: true });
-  const db = await PGlite.create(source);
+  let source = database.pglite;
+  let copy: Database | undefined;
+  if (!source) {
+    copy = await openDatabase({ dataDir: 'memory://' });
+    await moveToPostgres(database, copy);
+    source = copy.pglite!;
+  }
   try {
-    const dump = await db.dumpDataDir('gzip');
+    const dump = await source.dumpDataDir('gzip');
     const file = path.resolve(folder, `azionelab-${stamp()}.pglite.tar.gz`);
     writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
     return file;
   } finally {
-    await db.close();
+    await copy?.close();
   }
 }
 

@@ -34,17 +34,19 @@ function rowsOf(result: unknown): Record<string, unknown>[] {
 /**
  * Copies everything from the embedded database to an empty PostgreSQL (ids kept, sequences
  * moved past them), in one transaction on the target: it either all arrives or nothing does.
+ * The source is read in one transaction too, so a running server (reached through its tools'
+ * socket) cannot change a table between two others: the copy is one moment of the database.
  */
 export async function moveToPostgres(source: Database, target: Database): Promise<Record<string, number>> {
   await runMigrations(target);
   const counts: Record<string, number> = {};
-  await target.db.transaction(async (tx) => {
+  await source.db.transaction(async (read) => target.db.transaction(async (tx) => {
     for (const table of TABLES) {
       const existing = rowsOf(await tx.execute(sql.raw(`select count(*)::int as n from "${table}"`)))[0]?.n;
       if (Number(existing) > 0) throw new Error(`the target database already has data in ${table}: move into an empty database`);
     }
     for (const table of TABLES) {
-      const [row] = rowsOf(await source.db.execute(sql.raw(`select coalesce(json_agg(t), '[]'::json)::text as rows from "${table}" t`)));
+      const [row] = rowsOf(await read.execute(sql.raw(`select coalesce(json_agg(t), '[]'::json)::text as rows from "${table}" t`)));
       const json = String(row?.rows ?? '[]');
       const overriding = IDENTITY_TABLES.has(table) || table === 'door_changes' ? 'overriding system value' : '';
       await tx.execute(
@@ -58,6 +60,6 @@ export async function moveToPostgres(source: Database, target: Database): Promis
         );
       }
     }
-  });
+  }));
   return counts;
 }

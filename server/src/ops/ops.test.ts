@@ -93,7 +93,8 @@ describe('backups', () => {
     expect(venue).toBeDefined();
     await runtime.close();
 
-    const file = await backupPglite(dataDir, backups);
+    const held = await openDatabase({ dataDir, owner: 'db:backup' });
+    const file = await backupPglite(held, backups).finally(() => held.close());
     expect(file).toMatch(/\.pglite\.tar\.gz$/);
     runtime = await startRuntime(testEnv({ DATA_DIR: dataDir }), { transport: new CapturingTransport() });
     await runtime.services.database.db.execute(sql`delete from venues`);
