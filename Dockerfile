@@ -8,7 +8,8 @@
 # this image, and pg_dump refuses to dump a server newer than itself (bookworm's client is 15).
 # Never `latest`: bump the three FROM lines together, on purpose (docs/deployment.md, upgrades).
 
-# --- build: every dependency, then the web apps (vite is a devDependency) -----------------------
+# --- build: every dependency, then the web apps and the server bundle (vite and esbuild are -------
+# devDependencies): dist/pwa and dist/server/main.js
 FROM node:24.21.0-trixie-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -16,7 +17,8 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build
 
-# --- deps: production dependencies only (tsx runs the server, so it is one of them) -------------
+# --- deps: production dependencies only (the bundle imports them at run time; tsx runs the ------
+# npm run scripts: db:backup, user:create, ...)
 FROM node:24.21.0-trixie-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -38,11 +40,13 @@ COPY shared ./shared
 COPY drizzle ./drizzle
 COPY scripts ./scripts
 COPY --from=build /app/dist/pwa ./dist/pwa
+COPY --from=build /app/dist/server ./dist/server
 RUN mkdir -p data backups && chown node:node data backups
 USER node
 EXPOSE 8080
 # Liveness only (the process answers); the compose file checks readiness (/readyz) instead.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8080/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# The compiled server, as `npm start` runs it (scripts/build-server.ts says why these flags).
 # Migrations run at start (under an advisory lock on PostgreSQL); SIGTERM drains and exits.
-CMD ["node", "--import", "tsx", "server/src/main.ts"]
+CMD ["node", "--enable-source-maps", "--liftoff-only", "dist/server/main.js"]

@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server';
 import { DataDirInUse } from './db/data-dir-owner.js';
+import { CREATE_ONLY_FLAG, createDataDirInChild, createsPgliteDataDir } from './db/first-start.js';
 import { seedDemoData, DEMO_ADMIN } from './db/seed-demo.js';
 import { BUSY_EXIT_CODE } from './db/tool-access.js';
 import { InvalidEnvError, loadEnv, shouldSeedDemo } from './env.js';
@@ -16,6 +17,12 @@ async function main() {
     }
     throw error;
   }
+  // A new PGlite directory is created by a child process, which keeps initdb's memory (first-start.ts).
+  const createOnly = process.argv.includes(CREATE_ONLY_FLAG);
+  if (!createOnly && createsPgliteDataDir(env)) {
+    const code = await createDataDirInChild();
+    if (code !== 0) process.exit(code);
+  }
   let runtime;
   try {
     runtime = await startRuntime(env);
@@ -26,6 +33,10 @@ async function main() {
       process.exit(BUSY_EXIT_CODE);
     }
     throw error;
+  }
+  if (createOnly) {
+    await runtime.close();
+    process.exit(0);
   }
   const { services } = runtime;
   const seeded = shouldSeedDemo(env) && (await seedDemoData(services.database, env.TIME_ZONE));

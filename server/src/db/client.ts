@@ -63,7 +63,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const warn = options.warn ?? ((message: string) => process.stderr.write(`${message}\n`));
   const lock = await lockDataDir(dataDir, options.owner ?? 'server', (error) => warn(`the lock on ${dataDir} was lost: ${error.message}`));
   try {
-    const client = await PGlite.create(path.resolve(dataDir, 'pglite'));
+    const client = await PGlite.create(path.resolve(dataDir, 'pglite'), {
+      // Postgres's default shared_buffers (128 MB) lives in the WebAssembly memory, which never
+      // shrinks: 16 MB holds a theatre's whole database and saves ~110 MB of resident memory
+      // (docs/benchmarks.md, server memory). Durability settings stay PGlite's defaults.
+      startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'],
+    });
     const tools = options.serveTools ? await serveToolSocket(client, dataDir, warn) : undefined;
     const db = drizzlePglite(client, { schema }) as unknown as Db;
     return {

@@ -158,7 +158,9 @@ describe('Dockerfile', () => {
     expect(final.lines.some((line) => /^HEALTHCHECK\s+(?!NONE)/i.test(line))).toBe(true);
     expect(final.lines.some((line) => /^EXPOSE\s+8080$/i.test(line))).toBe(true);
     const cmd = final.lines.find((line) => /^CMD\s/i.test(line))!;
-    expect(JSON.parse(cmd.replace(/^CMD\s+/i, ''))).toEqual(['node', '--import', 'tsx', 'server/src/main.ts']);
+    // The compiled server, as `npm start` runs it (scripts/build-server.ts), built in an earlier stage.
+    expect(JSON.parse(cmd.replace(/^CMD\s+/i, ''))).toEqual(['node', '--enable-source-maps', '--liftoff-only', 'dist/server/main.js']);
+    expect(final.lines).toContain('COPY --from=build /app/dist/server ./dist/server');
     const env = final.lines.filter((line) => /^ENV\s/i.test(line)).join(' ');
     expect(env).toMatch(/APP_ENV=production/);
     expect(env).toMatch(/NODE_ENV=production/);

@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { SERVER_BUNDLE, SERVER_NODE_FLAGS } from '../../../scripts/build-server.js';
 import { freePort } from '../../../scripts/pg-cluster.js';
 
 /**
  * The real server (`server/src/main.ts` through tsx) as a child process on a loopback port, for
  * tests and benchmarks that need what an in-process app cannot give: several instances on one
  * PostgreSQL, a `SIGKILL` in the middle of work, a restart on the same port, a cold start.
+ * With `compiled`, the bundle that `npm start` runs instead (memory and start-up benchmarks).
  */
 
 export interface ServerProcessOptions {
@@ -17,6 +19,11 @@ export interface ServerProcessOptions {
   readyTimeoutMs?: number;
   /** Another entry point than server/src/main.ts (a benchmark's baseline server); it gets PORT too. */
   entry?: string;
+  /**
+   * Run dist/server/main.js as `npm start` does (built beforehand by scripts/build-server.ts)
+   * rather than the TypeScript through tsx: what a benchmark of memory or start-up should measure.
+   */
+  compiled?: boolean;
   /** What answers 200 once the process is ready (default /readyz). */
   readyPath?: string;
 }
@@ -51,7 +58,10 @@ export class ServerProcess {
   async start(): Promise<number> {
     if (this.child) throw new Error('server process already running');
     const started = performance.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', this.options.entry ?? 'server/src/main.ts'], {
+    const args = this.options.compiled
+      ? [...SERVER_NODE_FLAGS, SERVER_BUNDLE]
+      : ['--import', 'tsx', this.options.entry ?? 'server/src/main.ts'];
+    const child = spawn(process.execPath, args, {
       env: {
         // The child needs the parent's PATH and tsx setup; its own settings come after.
         ...process.env, // eslint-disable-line no-restricted-syntax

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-context.js';
+import { APP_ROOT } from '../lib/app-root.js';
 
 /** Where `vite build` writes the web apps (pwa/ → dist/pwa/). */
-export const WEB_ROOT = fileURLToPath(new URL('../../../dist/pwa', import.meta.url));
+export const WEB_ROOT = path.join(APP_ROOT, 'dist', 'pwa');
 
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>AzioneLab</title>
 <p>The web apps are not built yet. Run <code>npm run build</code> (npm start does it for you).</p>`;
