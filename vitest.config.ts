@@ -2,7 +2,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 
 const include = ['server/**/*.test.ts', 'shared/**/*.test.ts', 'scripts/**/*.test.ts', 'pwa/src/**/*.test.ts'];
 const browserTests = ['pwa/e2e/**/*.e2e.test.ts'];
-// The reliability suite kills and restarts server processes: its own project, PostgreSQL only.
+// The reliability suite kills and restarts server processes (on PostgreSQL, and on PGlite data
+// directories for the one-owner and crash tests): its own project, run once.
 const reliabilityTests = ['server/src/reliability/**/*.reliability.test.ts'];
 const exclude = [...configDefaults.exclude, ...reliabilityTests];
 // Inline projects do not inherit the root `test` options: each one states its timeouts.

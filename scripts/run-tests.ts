@@ -4,7 +4,8 @@ import { findPgBinDir } from './pg-cluster.js';
 
 /**
  * `npm test`: every test on PGlite, and again on a real PostgreSQL when its server binaries
- * exist, plus the reliability suite (server processes killed and restarted on PostgreSQL).
+ * exist, plus the reliability suite (server processes killed and restarted, on PostgreSQL and
+ * on PGlite data directories).
  * Under CI=true a missing PostgreSQL is a failure, never a silent skip.
  */
 const args = process.argv.slice(2);
