@@ -7,6 +7,7 @@ import { openDatabase } from '../db/client.js';
 import { lockDataDir } from '../db/data-dir-owner.js';
 import { TABLES } from '../ops/move-to-postgres.js';
 import { ServerProcess } from '../test/server-process.js';
+import { freshDatabase } from './reliability-kit.js';
 import { findPgBinDir } from '../../../scripts/pg-cluster.js';
 
 /*
@@ -139,6 +140,12 @@ describe('one owner for the embedded database', () => {
         const psql = spawnSync(psqlBin, ['-At', '-h', dataDir, '-U', 'postgres', '-d', 'postgres', '-c', 'select email from users order by id'], { encoding: 'utf8' });
         expect(psql.stdout.trim()).toBe('live@azionelab.local');
       }
+      // Moving to PostgreSQL while the server runs: one consistent copy, read through the socket.
+      const { url, database: target } = await freshDatabase('moved');
+      await target.close();
+      const moved = await runTool('db-move-to-postgres', [url], dataDir);
+      expect(moved).toMatchObject({ code: 0 });
+      expect(moved.stdout).toMatch(/^users\s+1$/m);
       await server.stop();
 
       // The backup restores into a fresh directory with every row the server had.
