@@ -94,9 +94,25 @@ describe('door app on bad Wi-Fi', () => {
 
   async function dismissVerdict(page: Page) {
     const shown = page.getByTestId('verdict');
-    if (await shown.isVisible()) await shown.click();
+    // It may go by itself (3 s for a green) or be replaced while the click is on its way.
+    if (await shown.isVisible()) await shown.click({ timeout: 2_000 }).catch(() => undefined);
     await shown.waitFor({ state: 'hidden' });
   }
+
+  /** A setting as the phone stored it in IndexedDB (what a reload will read). */
+  const storedSetting = (page: Page, key: string) =>
+    page.evaluate(
+      (name) =>
+        new Promise<unknown>((resolve, reject) => {
+          const open = indexedDB.open('azionelab-door');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const read = open.result.transaction('meta').objectStore('meta').get(name);
+            read.onsuccess = () => resolve((read.result as { value?: unknown } | undefined)?.value);
+          };
+        }),
+      key,
+    );
 
   async function menu(page: Page, deviceName: string) {
     await dismissVerdict(page);
@@ -369,6 +385,7 @@ describe('door app on bad Wi-Fi', () => {
     let dialog = await menu(page, 'Door A');
     await dialog.getByLabel('Vibration').uncheck();
     await page.keyboard.press('Escape');
+    await expect.poll(() => storedSetting(page, 'vibration')).toBe(false);
 
     // A reload: the browser locks the sound again until a tap.
     const reopen = async () => {
@@ -389,6 +406,7 @@ describe('door app on bad Wi-Fi', () => {
     expect(await dialog.getByLabel('Sound').isChecked()).toBe(true);
     await dialog.getByLabel('Sound').uncheck();
     await page.keyboard.press('Escape');
+    await expect.poll(() => storedSetting(page, 'sound')).toBe(false);
     await reopen();
     await expect.poll(() => page.evaluate(() => document.body.dataset.audio)).toBe('off');
     expect(await page.getByTestId('enable-sound').count()).toBe(0);
