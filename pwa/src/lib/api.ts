@@ -71,7 +71,7 @@ export function reportOutcome(outcome: RequestOutcome): void {
 const answeredBy = (status: number) => !(status === 502 || status === 503 || status === 504);
 
 /** The caller's signal (if any) and a deadline, as one signal; tells which one fired. */
-export function withDeadline(signal: AbortSignal | undefined, timeoutMs: number): { signal: AbortSignal; timedOut: () => boolean } {
+function withDeadline(signal: AbortSignal | undefined, timeoutMs: number): { signal: AbortSignal; timedOut: () => boolean } {
   const deadline = AbortSignal.timeout(timeoutMs);
   return { signal: signal ? AbortSignal.any([signal, deadline]) : deadline, timedOut: () => deadline.aborted };
 }

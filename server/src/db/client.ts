@@ -44,17 +44,25 @@ export interface DatabaseOptions {
   warn?: (message: string) => void;
 }
 
+/** postgres.js behind Drizzle, to a PostgreSQL server (a URL) or to a running server's PGlite (its tools' socket). */
+function postgresDatabase(target: { url: string } | { socketPath: string }, max: number): Database {
+  const settings = {
+    max,
+    onnotice: () => {},
+    // Reservation ids and counts fit in JS numbers; bigint sums come back as strings otherwise.
+    types: { bigint: postgres.BigInt },
+  };
+  const client =
+    'url' in target ? postgres(target.url, settings) : postgres({ ...settings, path: target.socketPath, user: 'postgres', database: 'postgres' });
+  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  return { db, kind: 'postgres', ...('url' in target && { url: target.url }), close: () => client.end({ timeout: 5 }) };
+}
+
+/** A running server's PGlite through its Unix socket (tool-socket.ts), on one connection: a tool's transaction holds the session. */
+export const openSocketDatabase = (socketPath: string): Database => postgresDatabase({ socketPath }, 1);
+
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  if (options.databaseUrl) {
-    const client = postgres(options.databaseUrl, {
-      max: options.maxConnections ?? 10,
-      onnotice: () => {},
-      // Reservation ids and counts fit in JS numbers; bigint sums come back as strings otherwise.
-      types: { bigint: postgres.BigInt },
-    });
-    const db = drizzlePostgres(client, { schema }) as unknown as Db;
-    return { db, kind: 'postgres', url: options.databaseUrl, close: () => client.end({ timeout: 5 }) };
-  }
+  if (options.databaseUrl) return postgresDatabase({ url: options.databaseUrl }, options.maxConnections ?? 10);
   const dataDir = options.dataDir ?? 'memory://';
   if (dataDir.startsWith('memory://')) {
     const client = await PGlite.create(dataDir);

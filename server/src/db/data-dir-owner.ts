@@ -95,12 +95,6 @@ export interface DataDirLock {
   release(): Promise<void>;
 }
 
-/** The live owner of a data directory, if any, without taking anything. */
-export function currentOwner(dataDir: string): DataDirOwner | undefined {
-  const owner = readOwner(dataDir);
-  return owner && existsSync(path.join(dataDir, LOCK_NAME)) && alive(owner) ? owner : undefined;
-}
-
 /**
  * Takes the directory for this process, or throws DataDirInUse. A lock left by a process that
  * no longer runs is removed first; two processes racing for it are decided by the atomic mkdir.

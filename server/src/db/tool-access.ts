@@ -1,11 +1,8 @@
 import { existsSync } from 'node:fs';
 import net from 'node:net';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import postgres from 'postgres';
 import type { Env } from '../env.js';
-import { openDatabase, type Database, type Db } from './client.js';
+import { openDatabase, openSocketDatabase, type Database } from './client.js';
 import { DataDirInUse } from './data-dir-owner.js';
-import * as schema from './schema.js';
 import { socketPathOf } from './tool-socket.js';
 
 /*
@@ -38,12 +35,7 @@ function answers(socketPath: string): Promise<boolean> {
 export async function openForTool(env: Env, role: string): Promise<ToolDatabase> {
   if (env.DATABASE_URL) return { ...(await openDatabase({ databaseUrl: env.DATABASE_URL, maxConnections: 2 })), via: 'postgres' };
   const socketPath = socketPathOf(env.DATA_DIR);
-  if (await answers(socketPath)) {
-    // One connection: a tool's transaction holds the server's session (tool-socket.ts).
-    const client = postgres({ path: socketPath, user: 'postgres', database: 'postgres', max: 1, onnotice: () => {}, types: { bigint: postgres.BigInt } });
-    const db = drizzlePostgres(client, { schema }) as unknown as Db;
-    return { db, kind: 'postgres', via: 'server', close: () => client.end({ timeout: 5 }) };
-  }
+  if (await answers(socketPath)) return { ...openSocketDatabase(socketPath), via: 'server' };
   return { ...(await openDatabase({ dataDir: env.DATA_DIR, owner: role })), via: 'directory' };
 }
 

@@ -17,7 +17,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
  * through a transaction is rolled back after TOOL_IDLE_MS, and the app goes on.
  */
 
-export const SOCKET_NAME = '.s.PGSQL.5432';
+const SOCKET_NAME = '.s.PGSQL.5432';
 const TOOL_IDLE_MS = 10_000;
 /** Unix socket paths are limited to about 107 bytes. */
 const MAX_SOCKET_PATH = 100;

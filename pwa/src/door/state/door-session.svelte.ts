@@ -65,7 +65,8 @@ class DoorSession {
       return;
     }
     if (epoch !== this.#epoch) return;
-    // Signed in elsewhere in this browser (the staff admin) on a first visit: carry on with it.
+    // After a sign-out or an expiry the form stays: only a first visit carries on with a session
+    // opened elsewhere in this browser (the staff admin).
     if (this.status === 'signed-out' && this.reason !== null) return;
     await this.#signedIn(user);
   }
