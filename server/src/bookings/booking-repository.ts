@@ -1,5 +1,6 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
+import { reservationSearchText } from '../../../shared/src/search-key.js';
 import {
   performances,
   reservations,
@@ -95,7 +96,7 @@ export async function insertReservation(
   values: {
     performanceId: number;
     name: string;
-    email: string;
+    email: string | null;
     phone: string | null;
     notes: string | null;
     partySize: number;
@@ -103,7 +104,8 @@ export async function insertReservation(
     createdByUserId: number | null;
   },
 ): Promise<ReservationRow> {
-  const rows = await db.insert(reservations).values(values).returning();
+  const searchText = reservationSearchText({ ...values, code: null });
+  const rows = await db.insert(reservations).values({ ...values, searchText }).returning();
   return rows[0]!;
 }
 
@@ -150,11 +152,12 @@ export async function findToken(
   return locked;
 }
 
-export async function markReservationConfirmed(db: Executor, reservationId: number, at: Date, code: string): Promise<void> {
+/** Confirms and gives the reservation its code (which the search text then includes). */
+export async function markReservationConfirmed(db: Executor, reservation: ReservationRow, at: Date, code: string): Promise<void> {
   await db
     .update(reservations)
-    .set({ status: 'confirmed', confirmedAt: at, updatedAt: at, code })
-    .where(eq(reservations.id, reservationId));
+    .set({ status: 'confirmed', confirmedAt: at, updatedAt: at, code, searchText: reservationSearchText({ ...reservation, code }) })
+    .where(eq(reservations.id, reservation.id));
 }
 
 export async function markTokenUsed(db: Executor, tokenId: number, at: Date): Promise<void> {

@@ -187,7 +187,7 @@ export class BookingService {
         });
       }
       const code = reservation.code ?? generateReservationCode();
-      await markReservationConfirmed(tx, reservation.id, now, code);
+      await markReservationConfirmed(tx, reservation, now, code);
       await markTokenUsed(tx, token.id, now);
       const { rawCheckInToken, qrCodeUrl } = await this.tickets.issue(tx, { ...reservation, code }, performance, now);
       await insertAudit(tx, {
@@ -231,7 +231,7 @@ export class BookingService {
       createdByUserId: null,
     });
     const code = generateReservationCode();
-    await markReservationConfirmed(tx, inserted.id, now, code);
+    await markReservationConfirmed(tx, inserted, now, code);
     const reservation = { ...inserted, status: 'confirmed' as const, confirmedAt: now, code };
     const { rawCheckInToken, qrCodeUrl } = await this.tickets.issue(tx, reservation, performance, now);
     await insertAudit(tx, {

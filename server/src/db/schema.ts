@@ -96,6 +96,11 @@ export const performances = pgTable(
     additionalSeats: integer('additional_seats').notNull().default(0),
     manuallyOccupiedSeats: integer('manually_occupied_seats').notNull().default(0),
     bookingOpen: boolean('booking_open').notNull().default(true),
+    /**
+     * Set when staff cancelled the whole performance: every reservation and waiting-list entry
+     * was cancelled with it, and the public programme shows the date as cancelled.
+     */
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -120,8 +125,14 @@ export const reservations = pgTable(
       .notNull()
       .references(() => performances.id, { onDelete: 'restrict' }),
     name: text('name').notNull(),
-    email: text('email').notNull(),
+    /** Null for a guest issued a ticket at the box office without an address (phone, walk-in). */
+    email: text('email'),
     phone: text('phone'),
+    /**
+     * What the admin search matches: name and email folded by shared/src/search-key.ts (no
+     * accents, lower case), the phone's digits, the code without its dash. Written with the row.
+     */
+    searchText: text('search_text').notNull().default(''),
     /** Short code printed on the ticket email, for admitting a guest without their phone. */
     code: text('code'),
     notes: text('notes'),
@@ -167,6 +178,13 @@ export const reservationTokens = pgTable(
      * a lost phone reveals no guest list: only a scanned ticket opens its own entry.
      */
     sealedGuest: text('sealed_guest'),
+    /**
+     * Check-in tokens only: the token is HMAC(key, "check_in" ‖ reservation ‖ generation), so
+     * the server can derive it again (resend the same ticket) from these two columns. Null on
+     * tokens issued before derivable tickets (random, not derivable).
+     */
+    generation: integer('generation'),
+    keyId: text('key_id'),
     createdAt: createdAt(),
   },
   (t) => [
@@ -213,11 +231,48 @@ export const MAIL_KINDS = [
   'reservation_ticket',
   'reservation_cancelled',
   'reservation_reminder',
+  'reservation_changed',
   'waitlist_confirmation',
   'waitlist_offer',
+  'performance_cancelled',
+  'performance_moved',
+  'performance_message',
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
-export const MAIL_STATUSES = ['pending', 'sent', 'failed'] as const;
+/** `dropped`: never sent because what it was about went away first (a ticket cancelled before delivery). */
+export const MAIL_STATUSES = ['pending', 'sent', 'failed', 'dropped'] as const;
+export type MailStatus = (typeof MAIL_STATUSES)[number];
+
+export const MESSAGE_AUDIENCES = ['confirmed', 'pending', 'waitlist', 'checked_in', 'not_checked_in'] as const;
+export type MessageAudience = (typeof MESSAGE_AUDIENCES)[number];
+export const PERFORMANCE_MESSAGE_KINDS = ['message', 'cancellation', 'move'] as const;
+export type PerformanceMessageKind = (typeof PERFORMANCE_MESSAGE_KINDS)[number];
+
+/**
+ * What staff wrote to a performance's guests: a message, a cancellation or a move. Each
+ * recipient's email is an outbox row pointing here, which gives the progress (queued, sent,
+ * failed) and, through the unique index on the outbox, at most one email per address.
+ */
+export const performanceMessages = pgTable(
+  'performance_messages',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    performanceId: integer('performance_id')
+      .notNull()
+      .references(() => performances.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: PERFORMANCE_MESSAGE_KINDS }).notNull(),
+    audience: text('audience', { enum: MESSAGE_AUDIENCES }),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    recipients: integer('recipients').notNull().default(0),
+    createdByUserId: integer('created_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('performance_messages_performance_idx').on(t.performanceId, t.createdAt),
+    check('performance_messages_kind_check', sql`${t.kind} in ('message', 'cancellation', 'move')`),
+  ],
+);
 
 /**
  * Transactional outbox: an email is a row written in the same transaction as the booking it
@@ -231,6 +286,8 @@ export const mailOutbox = pgTable(
     kind: text('kind', { enum: MAIL_KINDS }).notNull(),
     recipient: text('recipient').notNull(),
     reservationId: integer('reservation_id').references(() => reservations.id, { onDelete: 'set null' }),
+    /** Set when the email is one of a performance message's (cancellation, move, message to guests). */
+    performanceMessageId: integer('performance_message_id').references(() => performanceMessages.id, { onDelete: 'set null' }),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
     status: text('status', { enum: MAIL_STATUSES }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
@@ -245,6 +302,8 @@ export const mailOutbox = pgTable(
   (t) => [
     index('mail_outbox_due_idx').on(t.status, t.nextAttemptAt),
     index('mail_outbox_reservation_idx').on(t.reservationId),
+    // One email per address per performance message: sending it again cannot write twice.
+    uniqueIndex('mail_outbox_message_recipient_key').on(t.performanceMessageId, t.recipient),
   ],
 );
 

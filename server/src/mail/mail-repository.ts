@@ -4,15 +4,19 @@ import { mailOutbox, type MailKind } from '../db/schema.js';
 
 export type OutboxRow = typeof mailOutbox.$inferSelect;
 
-/** Queues an email in the caller's transaction; `notBefore` schedules it (reminders). */
+/**
+ * Queues an email in the caller's transaction; `notBefore` schedules it (reminders). A guest
+ * without an address (a box-office ticket for a caller with a phone only) gets none: `null`.
+ */
 export async function enqueueMail(
   db: Executor,
-  values: { kind: MailKind; recipient: string; reservationId: number | null; payload: Record<string, unknown>; notBefore?: Date },
-): Promise<number> {
-  const { notBefore, ...row } = values;
+  values: { kind: MailKind; recipient: string | null; reservationId: number | null; payload: Record<string, unknown>; notBefore?: Date },
+): Promise<number | null> {
+  const { notBefore, recipient, ...row } = values;
+  if (!recipient) return null;
   const rows = await db
     .insert(mailOutbox)
-    .values({ ...row, ...(notBefore && { nextAttemptAt: notBefore }) })
+    .values({ ...row, recipient, ...(notBefore && { nextAttemptAt: notBefore }) })
     .returning({ id: mailOutbox.id });
   return rows[0]!.id;
 }

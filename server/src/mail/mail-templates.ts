@@ -2,6 +2,8 @@ import { qrPng } from '../lib/qr-png.js';
 import type { MailKind } from '../db/schema.js';
 import { formatDateTime } from '../lib/dates.js';
 import { escapeHtml, layout, seats } from './mail-layout.js';
+import { renderReservationChanged, type ReservationChangedPayload } from './change-templates.js';
+import { renderPerformanceMail, type PerformanceMailPayload } from './performance-templates.js';
 import { renderOffer, renderReminder, renderWaitlistConfirmation, type OfferPayload, type ReminderPayload, type WaitlistConfirmationPayload } from './waitlist-templates.js';
 
 /**
@@ -59,6 +61,12 @@ export async function renderMail(kind: MailKind, payload: Record<string, unknown
       return renderWaitlistConfirmation(payload as unknown as WaitlistConfirmationPayload, timeZone);
     case 'waitlist_offer':
       return renderOffer(payload as unknown as OfferPayload, timeZone);
+    case 'reservation_changed':
+      return renderReservationChanged(payload as unknown as ReservationChangedPayload, timeZone);
+    case 'performance_cancelled':
+    case 'performance_moved':
+    case 'performance_message':
+      return renderPerformanceMail(kind, payload as unknown as PerformanceMailPayload, timeZone);
   }
 }
 

@@ -33,7 +33,7 @@ function worker(transport: CapturingTransport, now: () => Date = () => new Date(
 }
 
 async function enqueue(recipient: string) {
-  return enqueueMail(ctx.services.database.db, { kind: 'reservation_confirmation', recipient, reservationId: null, payload });
+  return (await enqueueMail(ctx.services.database.db, { kind: 'reservation_confirmation', recipient, reservationId: null, payload }))!;
 }
 
 describe('mail worker', () => {

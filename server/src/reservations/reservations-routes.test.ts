@@ -444,7 +444,7 @@ describe('POST /api/admin/reservations/:id/cancel', () => {
     expect(page.status).toBe(404);
     expect(page.body.status).toBe('invalid_token');
 
-    const mails = await mailsTo(ticket.reservation.email);
+    const mails = await mailsTo(ticket.reservation.email!);
     const cancelled = mails.filter((m) => m.subject.includes('Reservation cancelled'));
     expect(cancelled).toHaveLength(1);
     expect(cancelled[0]!.text).toContain('3 seats');
@@ -471,7 +471,7 @@ describe('POST /api/admin/reservations/:id/cancel', () => {
     expect((await reservationRow(pending.reservation.id)).status).toBe('cancelled');
     expect(await availableSeats(performance.id)).toBe(4);
     // Delivery order is not guaranteed (drain and a kicked pass may send side by side).
-    const subjects = (await mailsTo(pending.reservation.email)).map((m) => m.subject);
+    const subjects = (await mailsTo(pending.reservation.email!)).map((m) => m.subject);
     expect(subjects).toHaveLength(2);
     expect(subjects.filter((s) => s.includes('Confirm your reservation'))).toHaveLength(1);
     expect(subjects.filter((s) => s.includes('Reservation cancelled'))).toHaveLength(1);
@@ -499,7 +499,7 @@ describe('POST /api/admin/reservations/:id/resend', () => {
   it('sends a pending guest a new confirmation link; the old one stops working', async () => {
     const { performance } = await aPerformance(ctx, { capacity: 10 });
     const pending = await aPendingReservation(ctx, performance.id, 2);
-    const email = pending.reservation.email;
+    const email = pending.reservation.email!;
     expect(await mailsTo(email)).toHaveLength(1);
 
     const response = await resend(pending.reservation.id);
@@ -531,7 +531,7 @@ describe('POST /api/admin/reservations/:id/resend', () => {
   it('sends a confirmed guest a new ticket whose QR opens the door; the old QR stops working', async () => {
     const { performance } = await aPerformance(ctx, { capacity: 10 });
     const ticket = await aConfirmedReservation(ctx, performance.id, 2);
-    const email = ticket.reservation.email;
+    const email = ticket.reservation.email!;
     expect(await mailsTo(email)).toHaveLength(2);
 
     const response = await resend(ticket.reservation.id, cookies.admin);
