@@ -207,12 +207,13 @@ describe('staff admin in a browser', () => {
     await openFromMenu('Reservations');
     await page.getByRole('button', { name: 'New reservation' }).click();
     const dialog = page.getByRole('dialog', { name: 'New reservation' });
+    await dialog.getByRole('radio', { name: /Confirmation email/ }).check();
     await shown(dialog.getByText('The reservation stays pending until the guest confirms it from the email link.'));
     await dialog.getByLabel('Performance').selectOption(String(ids.performance));
     await dialog.getByLabel('Name', { exact: true }).pressSequentially(GUEST.name);
     await dialog.getByLabel('Seats').fill(String(GUEST.seats));
-    await dialog.getByLabel('Email').fill(GUEST.email);
-    await dialog.getByLabel('Phone').fill(GUEST.phone);
+    await dialog.getByLabel('Email', { exact: true }).fill(GUEST.email);
+    await dialog.getByLabel(/^Phone/).fill(GUEST.phone);
     await dialog.getByLabel('Notes').fill('Prenotata per telefono.');
     await dialog.getByRole('button', { name: 'New reservation' }).click();
     await gone(dialog);

@@ -52,6 +52,7 @@ describe('configuration', () => {
       SITE_BASE_URL: 'https://tickets.azionelab.it/',
       SMTP_URL: 'smtps://u:s3cret@mail.azionelab.it',
       MAIL_FROM: 'AzioneLab <biglietti@azionelab.it>',
+      TICKET_KEYS: `2026-12:${Buffer.alloc(32, 9).toString('base64')}`,
     });
     expect(ok.SITE_BASE_URL).toBe('https://tickets.azionelab.it');
   });

@@ -51,6 +51,55 @@ const originList = z
     return origins.map((origin) => (URL.canParse(origin) ? new URL(origin).origin : origin));
   });
 
+/**
+ * The development and test ticket key: public in this repository, so production refuses it.
+ * Tickets signed with it are forgeable by anyone who reads the code.
+ */
+export const DEV_TICKET_KEYS = 'dev-1:ZGV2ZWxvcG1lbnQtb25seS10aWNrZXQta2V5LW5vdC1zZWNyZXQ';
+
+export interface TicketKey {
+  id: string;
+  secret: Buffer;
+}
+
+/**
+ * `TICKET_KEYS=k2:<secret>,k1:<secret>`: the first key signs new tickets, the others still
+ * verify and re-derive the tickets they signed (rotation). Secrets are base64 or base64url of
+ * at least 32 random bytes (`openssl rand -base64 32`).
+ */
+const ticketKeys = z
+  .string()
+  .default(DEV_TICKET_KEYS)
+  .transform((value, ctx): TicketKey[] => {
+    if (/change-?me|placeholder/i.test(value)) {
+      ctx.addIssue({ code: 'custom', message: 'replace the placeholder: TICKET_KEYS=<id>:<secret>, the secret from openssl rand -base64 32' });
+      return z.NEVER;
+    }
+    const keys: TicketKey[] = [];
+    for (const item of value.split(',').map((part) => part.trim()).filter(Boolean)) {
+      const [id, encoded, ...rest] = item.split(':');
+      if (!id || !encoded || rest.length > 0 || !/^[A-Za-z0-9_-]{1,32}$/.test(id)) {
+        ctx.addIssue({ code: 'custom', message: 'each key is <id>:<base64 secret>, the id made of letters, digits, - and _' });
+        return z.NEVER;
+      }
+      const secret = Buffer.from(encoded.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+      if (secret.length < 32) {
+        ctx.addIssue({ code: 'custom', message: `key "${id}": the secret must hold at least 32 bytes (openssl rand -base64 32)` });
+        return z.NEVER;
+      }
+      if (keys.some((key) => key.id === id)) {
+        ctx.addIssue({ code: 'custom', message: `key id "${id}" appears twice` });
+        return z.NEVER;
+      }
+      keys.push({ id, secret });
+    }
+    if (keys.length === 0) {
+      ctx.addIssue({ code: 'custom', message: 'at least one key is required' });
+      return z.NEVER;
+    }
+    return keys;
+  });
+
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
   .default('false')
@@ -114,9 +163,13 @@ export const envSchema = z
     REMINDER_BEFORE: duration('24h'),
     /** How long seats offered to someone on the waiting list stay held for them. */
     WAITLIST_OFFER_TTL: duration('12h'),
+    /** Keys of the check-in tokens (QR codes): see `ticketKeys` above and docs/operations.md. */
+    TICKET_KEYS: ticketKeys,
     MAIL_POLL_INTERVAL: duration('5s'),
     /** How long a claimed email stays with the instance that claimed it: after a crash, it is sent again once this runs out. */
     MAIL_LEASE: duration('2m'),
+    /** How fast the emails of a message to a performance's guests (or its cancellation, or move) leave. */
+    MESSAGE_PACE: rate('60/minute'),
   })
   .superRefine((env, ctx) => {
     if (env.APP_ENV !== 'production') return;
@@ -136,6 +189,14 @@ export const envSchema = z
     }
     if (/\.local>?$/i.test(env.MAIL_FROM)) {
       ctx.addIssue({ code: 'custom', path: ['MAIL_FROM'], message: 'production needs a real sender address in MAIL_FROM' });
+    }
+    const devSecret = ticketKeys.parse(DEV_TICKET_KEYS)[0]!.secret;
+    if (env.TICKET_KEYS.some((key) => key.secret.equals(devSecret))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TICKET_KEYS'],
+        message: 'production refuses the published development ticket key: generate one with openssl rand -base64 32',
+      });
     }
     if (env.SEED_DEMO === 'true') {
       ctx.addIssue({ code: 'custom', path: ['SEED_DEMO'], message: 'production never seeds the demo admin' });

@@ -1,7 +1,10 @@
 import { AdminService } from './admin/admin-service.js';
 import { AuthService } from './auth/auth-service.js';
+import { BroadcastService } from './broadcasts/broadcast-service.js';
 import { SessionStore } from './auth/sessions.js';
 import { BookingService } from './bookings/booking-service.js';
+import { ReservationChanges } from './bookings/reservation-changes.js';
+import { TicketLinksResolver } from './bookings/ticket-links.js';
 import { CatalogService } from './catalog/catalog-service.js';
 import { CheckInService } from './check-ins/check-in-service.js';
 import type { Database } from './db/client.js';
@@ -40,6 +43,8 @@ export function createServices(deps: ServiceDeps) {
     timeZone: env.TIME_ZONE,
     siteHost: new URL(env.SITE_BASE_URL).hostname,
     now,
+    // Ticket links are derived when each email goes out: the outbox holds no raw token.
+    ticketLinks: (reservationId) => ticketLinks.linksFor(reservationId),
   });
   const throttle = new Throttle(db, now);
   const sessions = new SessionStore(db, env.SESSION_TTL, now);
@@ -47,10 +52,14 @@ export function createServices(deps: ServiceDeps) {
   const signingKeys = new SigningKeys(db);
   const kickMail = () => mailWorker.kick();
   const bookings = new BookingService(db, env, kickMail, now);
+  const ticketLinks = new TicketLinksResolver(db, bookings.tickets, env.SITE_BASE_URL);
   const offers = new WaitlistOffers(env);
   // Seats a cancellation frees go to the waiting list in the cancellation's own transaction.
   bookings.seatsFreed = async (tx, performanceId, at) => void (await offers.offerFreedSeats(tx, performanceId, at));
   const waitlist = new WaitlistService(db, env, bookings, offers, kickMail, now);
+  const broadcasts = new BroadcastService(db, env, kickMail, now);
+  // A change that frees seats offers them on, like a cancellation (the hook is read at call time).
+  const reservationChanges = new ReservationChanges(db, env, bookings.tickets, (tx, id, at) => bookings.seatsFreed(tx, id, at), kickMail, now);
   return {
     env,
     database,
@@ -63,6 +72,7 @@ export function createServices(deps: ServiceDeps) {
     auth,
     users: new UsersService(db, auth),
     reservations: new ReservationsService(db),
+    reservationChanges,
     dashboard: new DashboardService(db, env.TIME_ZONE, now),
     signingKeys,
     door: new DoorService(db, env, signingKeys, now),
@@ -76,7 +86,8 @@ export function createServices(deps: ServiceDeps) {
     bookings,
     waitlist,
     checkIns: new CheckInService(db, now, { opensBeforeMs: env.DOOR_OPENS_BEFORE, closesAfterMs: env.CHECK_IN_GRACE }),
-    admin: new AdminService(db, (performanceId) => waitlist.seatsChanged(performanceId), env.REMINDER_BEFORE),
+    broadcasts,
+    admin: new AdminService(db, (performanceId) => waitlist.seatsChanged(performanceId), env.REMINDER_BEFORE, broadcasts, now),
   };
 }
 

@@ -107,11 +107,35 @@ export const performanceCreateSchema = z.strictObject({
   additional_seats: seats.optional(),
   manually_occupied_seats: seats.optional(),
   booking_open: z.boolean().optional(),
+  /** A date in the past is refused (`starts_in_past`) unless staff say it is an archived record. */
+  allow_past: z.boolean().optional(),
 });
 export const performanceUpdateSchema = performanceCreateSchema.partial();
 
+/**
+ * How a staff reservation is issued: `email_confirmation` is the seeds' flow (pending until the
+ * guest clicks the emailed link); `confirmed_now` is a ticket issued at the desk or on the phone,
+ * confirmed at once, email optional.
+ */
+export const RESERVATION_ISSUE_MODES = ['email_confirmation', 'confirmed_now'] as const;
+
 export const adminReservationCreateSchema = (maxPartySize: number) =>
-  reservationCreateSchema(maxPartySize).extend({ performance_id: idSchema });
+  reservationCreateSchema(maxPartySize)
+    .extend({
+      performance_id: idSchema,
+      email: z
+        .union([z.literal(''), emailSchema])
+        .nullish()
+        .transform((value) => value || null),
+      issue: z.enum(RESERVATION_ISSUE_MODES).default('email_confirmation'),
+    })
+    .superRefine((input, ctx) => {
+      // The confirmation link needs somewhere to go; a ticket issued now does not.
+      if (input.issue === 'email_confirmation' && !input.email) {
+        ctx.addIssue({ code: 'custom', path: ['email'], message: 'This field is required.' });
+      }
+    });
+export type AdminReservationCreateInput = z.infer<ReturnType<typeof adminReservationCreateSchema>>;
 
 export const STAFF_ROLES = ['admin', 'content', 'box_office', 'door'] as const;
 

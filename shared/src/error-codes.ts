@@ -11,6 +11,10 @@ export const ERROR_STATUS = {
   origin_not_allowed: 403,
   not_found: 404,
   invalid_token: 404,
+  /** Undo of a check-in that does not exist (never made, or undone already). */
+  not_checked_in: 404,
+  /** A reservation code typed at the door that no reservation has. */
+  unknown_code: 404,
   method_not_allowed: 405,
   already_confirmed: 409,
   insufficient_seats: 409,
@@ -27,10 +31,20 @@ export const ERROR_STATUS = {
   in_use: 409,
   seats_available: 409,
   offer_closed: 409,
+  no_email: 409,
+  ticket_not_derivable: 409,
+  /** A reservation moves only to another performance of its own show. */
+  different_show: 409,
+  /** The whole performance was cancelled by staff: nothing more happens to it. */
+  performance_cancelled: 409,
+  /** A message to guests found nobody in the chosen audience (with an email address). */
+  no_recipients: 409,
   expired_token: 410,
   device_revoked: 410,
   offer_expired: 410,
   payload_too_large: 413,
+  /** A performance dated in the past, without `allow_past: true` (an archived record). */
+  starts_in_past: 422,
   unsupported_media_type: 415,
   rate_limited: 429,
   internal_error: 500,

@@ -59,8 +59,11 @@ export type ReservationSource = (typeof RESERVATION_SOURCES)[number];
 export interface Reservation {
   id: number;
   performance_id: number;
+  /** "K7QF-2M9X", given at confirmation: null while pending. */
+  code: string | null;
   name: string;
-  email: string;
+  /** Null for a box-office guest without an address. */
+  email: string | null;
   phone: string | null;
   notes: string | null;
   party_size: number;
@@ -108,19 +111,12 @@ export interface ReservationEmail {
 }
 
 export interface ReservationDetail extends Reservation {
-  performance: { id: number; show_title: string; venue_name: string; starts_at: string };
+  performance: { id: number; show_id: number; show_title: string; venue_name: string; starts_at: string };
   created_by: string | null;
   check_in: { checked_in_at: string; checked_in_by: string | null; method: string } | null;
   emails: ReservationEmail[];
   /** `summary`: English notes, or for a door conflict its details as JSON (see audit-details.ts). */
   history: { at: string; action: string; actor: string | null; summary: string }[];
-}
-
-export interface ManualReservationCreated {
-  reservation_id: number;
-  status: 'pending';
-  party_size: number;
-  detail: string;
 }
 
 export interface DashboardPerformance {

@@ -9,6 +9,7 @@ import PerformancesPage from './pages/performances-page.svelte';
 import ReservationPage from './pages/reservation-page.svelte';
 import ReservationsPage from './pages/reservations-page.svelte';
 import ShowsPage from './pages/shows-page.svelte';
+import TicketPrintPage from './pages/ticket-print-page.svelte';
 import UsersPage from './pages/users-page.svelte';
 import VenuesPage from './pages/venues-page.svelte';
 import type { Capability } from './session.svelte';
@@ -32,6 +33,7 @@ export const routes: readonly AdminRoute[] = [
   { path: '/performances', page: PerformancesPage, title: 'admin.nav.performances', needs: 'programme.read', nav: true },
   { path: '/performances/:id/door-list', page: DoorListPage, title: 'admin.door_list.title', needs: 'reservations' },
   { path: '/reservations', page: ReservationsPage, title: 'admin.nav.reservations', needs: 'reservations', nav: true },
+  { path: '/reservations/:id/ticket', page: TicketPrintPage, title: 'admin.ticket.title', needs: 'reservations' },
   { path: '/reservations/:id', page: ReservationPage, title: 'admin.nav.reservations', needs: 'reservations' },
   { path: '/shows', page: ShowsPage, title: 'admin.nav.shows', needs: 'programme.write', nav: true },
   { path: '/venues', page: VenuesPage, title: 'admin.nav.venues', needs: 'programme.write', nav: true },

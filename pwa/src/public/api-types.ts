@@ -44,15 +44,19 @@ export interface ReservationConfirmed {
   /** The check-in URL the QR code holds; its `token` is the new check-in token. */
   qr_code_url: string;
   qr_code_image: string;
+  name: string;
+  code: string;
 }
 
-/** 200 of GET /api/reservations/qr-code: the ticket again, never the guest's name or email. */
+/** 200 of GET /api/reservations/qr-code: the ticket again, with the name and code printed on it, never the email. */
 export interface Ticket {
   reservation_id: number;
   qr_code_url: string;
   qr_code_image: string;
   printable: boolean;
   party_size: number;
+  name: string;
+  code: string | null;
   performance: { id: number; show_title: string; venue_name: string; starts_at: string };
 }
 
@@ -96,7 +100,7 @@ export interface WaitlistOffer {
 }
 
 /** What any answer that issues a ticket carries: enough for the ticket page to show it at once. */
-export type IssuedTicket = Pick<ReservationConfirmed, 'reservation_id' | 'party_size' | 'qr_code_url' | 'qr_code_image'>;
+export type IssuedTicket = Pick<ReservationConfirmed, 'reservation_id' | 'party_size' | 'qr_code_url' | 'qr_code_image' | 'name' | 'code'>;
 
 /** 200 of POST /api/waitlist/accept: the shape of a confirmation, without the seat count. */
 export interface WaitlistAccepted extends IssuedTicket {

@@ -16,6 +16,11 @@ export function cancelRequested(hash: string = window.location.hash): boolean {
   return fragmentParams(hash).get('cancel') === '1';
 }
 
+/** The guest scanned their own QR code with the phone's camera (the server sent them here). */
+export function scannedByGuest(hash: string = window.location.hash): boolean {
+  return fragmentParams(hash).get('scanned') === '1';
+}
+
 /** The check-in token inside the URL the QR code holds (`.../api/check-ins/preview/?token=...`). */
 export function checkInTokenOf(qrCodeUrl: string): string | undefined {
   try {

@@ -18,6 +18,7 @@ export interface PerformanceForBooking {
   id: number;
   startsAt: Date;
   bookingOpen: boolean;
+  cancelledAt: Date | null;
   published: boolean;
   showTitle: string;
   venueName: string;
@@ -55,6 +56,7 @@ export async function loadPerformanceForBooking(
     id: performances.id,
     startsAt: performances.startsAt,
     bookingOpen: performances.bookingOpen,
+    cancelledAt: performances.cancelledAt,
     published: shows.published,
     showTitle: shows.title,
     venueName: venues.name,
@@ -111,9 +113,50 @@ export async function insertReservation(
 
 export async function insertToken(
   db: Executor,
-  values: { reservationId: number; purpose: TokenPurpose; tokenHash: string; expiresAt: Date; sealedGuest?: string | null },
+  values: {
+    reservationId: number;
+    purpose: TokenPurpose;
+    tokenHash: string;
+    expiresAt: Date;
+    sealedGuest?: string | null;
+    generation?: number;
+    keyId?: string;
+  },
 ): Promise<void> {
   await db.insert(reservationTokens).values(values);
+}
+
+export type TokenRow = typeof reservationTokens.$inferSelect;
+
+/** The reservation's check-in token that still works (at most one: issuing revokes the others). */
+export async function liveCheckInToken(db: Executor, reservationId: number): Promise<TokenRow | undefined> {
+  const rows = await db
+    .select()
+    .from(reservationTokens)
+    .where(
+      and(
+        eq(reservationTokens.reservationId, reservationId),
+        eq(reservationTokens.purpose, 'check_in'),
+        isNull(reservationTokens.revokedAt),
+      ),
+    )
+    .orderBy(sql`${reservationTokens.id} desc`)
+    .limit(1);
+  return rows[0];
+}
+
+/** The highest ticket generation a reservation has had (0 when none was derivable). */
+export async function lastTicketGeneration(db: Executor, reservationId: number): Promise<number> {
+  const [row] = await db
+    .select({ generation: sql<number>`coalesce(max(${reservationTokens.generation}), 0)::int` })
+    .from(reservationTokens)
+    .where(and(eq(reservationTokens.reservationId, reservationId), eq(reservationTokens.purpose, 'check_in')));
+  return row?.generation ?? 0;
+}
+
+/** A live ticket follows its reservation: new expiry (another performance), new sealed name. */
+export async function updateLiveToken(db: Executor, tokenId: number, values: { expiresAt: Date; sealedGuest?: string }): Promise<void> {
+  await db.update(reservationTokens).set(values).where(eq(reservationTokens.id, tokenId));
 }
 
 export type TokenWithReservation = {

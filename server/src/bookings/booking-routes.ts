@@ -32,6 +32,8 @@ export const bookingRoutes = new Hono<AppEnv>()
       available_seats: result.availableSeats,
       qr_code_url: result.qrCodeUrl,
       qr_code_image: result.qrCodeImage,
+      name: result.reservation.name,
+      code: result.reservation.code,
     });
   })
   .get('/reservations/qr-code', async (c) => {
@@ -45,6 +47,9 @@ export const bookingRoutes = new Hono<AppEnv>()
       qr_code_image: ticket.qrCodeImage,
       printable: true,
       party_size: ticket.reservation.partySize,
+      // On the ticket as on a paper one: the door staff read the name and type the code.
+      name: ticket.reservation.name,
+      code: ticket.reservation.code,
       performance: performanceSummaryJson(ticket.performance),
     });
   })

@@ -1,5 +1,6 @@
 import { availableSeats } from '../../../shared/src/availability.js';
-import type { ReservationCreateInput } from '../../../shared/src/contracts.js';
+import type { IssuedTicketAnswer, ResendAnswer } from '../../../shared/src/box-office-contracts.js';
+import type { AdminReservationCreateInput, ReservationCreateInput } from '../../../shared/src/contracts.js';
 import type { Db, Executor } from '../db/client.js';
 import type { ReservationSource } from '../db/schema.js';
 import type { Env } from '../env.js';
@@ -12,7 +13,9 @@ import { insertAudit } from '../audit/audit-repository.js';
 import type { SessionUser } from '../auth/sessions.js';
 import {
   deleteLapsedPendingReservations,
+  findReservation,
   findToken,
+  liveCheckInToken,
   lockReservation,
   markReservationCancelled,
   revokeTokens,
@@ -48,7 +51,10 @@ export interface ConfirmedReservation {
   rawCheckInToken: string;
 }
 
-/** What the guest's ticket page shows: never the name or email (the URL may be shared). */
+/**
+ * What the guest's ticket page shows: the performance, the guest's name and the reservation
+ * code (both printed on the ticket, as on a paper ticket), never the email or phone.
+ */
 export interface TicketSummary {
   performance: { id: number; showTitle: string; venueName: string; startsAt: Date };
 }
@@ -62,7 +68,7 @@ export interface TicketQr extends TicketSummary {
 const seatsLeft = (p: PerformanceForBooking) => availableSeats(p);
 
 export class BookingService {
-  private readonly tickets: TicketIssuer;
+  readonly tickets: TicketIssuer;
   /** Set once the waiting list exists (services.ts wires it); nothing to notify before. */
   seatsFreed: SeatsFreedHook = async () => {};
 
@@ -81,7 +87,7 @@ export class BookingService {
    */
   async create(
     performanceId: number,
-    input: ReservationCreateInput,
+    input: Omit<ReservationCreateInput, 'email'> & { email: string },
     options: { source: ReservationSource; createdByUserId?: number | null } = { source: 'public' },
   ): Promise<CreatedReservation> {
     const result = await this.db.transaction((tx) => this.createIn(tx, performanceId, input, options));
@@ -92,7 +98,7 @@ export class BookingService {
   private async createIn(
     tx: Executor,
     performanceId: number,
-    input: ReservationCreateInput,
+    input: Omit<ReservationCreateInput, 'email'> & { email: string },
     options: { source: ReservationSource; createdByUserId?: number | null },
   ): Promise<CreatedReservation> {
     const now = this.now();
@@ -118,29 +124,7 @@ export class BookingService {
       source: options.source,
       createdByUserId: options.createdByUserId ?? null,
     });
-    const rawConfirmationToken = generateToken();
-    const expiresAt = new Date(now.getTime() + this.env.CONFIRMATION_TOKEN_TTL);
-    await insertToken(tx, {
-      reservationId: reservation.id,
-      purpose: 'confirmation',
-      tokenHash: hashToken(rawConfirmationToken),
-      expiresAt,
-    });
-    const payload: ConfirmationPayload = {
-      name: reservation.name,
-      showTitle: performance.showTitle,
-      venueName: performance.venueName,
-      startsAt: performance.startsAt.toISOString(),
-      partySize: reservation.partySize,
-      confirmUrl: confirmationUrl(this.env.SITE_BASE_URL, rawConfirmationToken),
-      expiresAt: expiresAt.toISOString(),
-    };
-    await enqueueMail(tx, {
-      kind: 'reservation_confirmation',
-      recipient: reservation.email,
-      reservationId: reservation.id,
-      payload: { ...payload },
-    });
+    const rawConfirmationToken = await this.queueConfirmationLink(tx, reservation, performance, now);
     await insertAudit(tx, {
       actorUserId: options.createdByUserId ?? null,
       action: 'reservation.create',
@@ -198,7 +182,7 @@ export class BookingService {
         summary: `${reservation.partySize} seats`,
       });
       return {
-        reservation: { ...reservation, status: 'confirmed' as const, confirmedAt: now },
+        reservation: { ...reservation, status: 'confirmed' as const, confirmedAt: now, code },
         availableSeats: available - reservation.partySize,
         qrCodeUrl,
         rawCheckInToken,
@@ -324,45 +308,163 @@ export class BookingService {
   }
 
   /**
-   * Sends the guest's email again. Only token hashes are stored, so the link cannot be repeated:
-   * a new token replaces the old one, which stops working (a pending guest gets a fresh
-   * confirmation link, a confirmed one a fresh ticket QR).
+   * Sends the guest's email again. A confirmed guest gets the *same* ticket (derived again, so
+   * the QR code they printed or saved keeps working); a pending one a fresh confirmation link,
+   * as in the seeds (confirmation links are random and only their hash is kept).
    */
-  async resend(reservationId: number, actor: SessionUser): Promise<{ kind: 'reservation_confirmation' | 'reservation_ticket' }> {
+  async resend(reservationId: number, actor: SessionUser): Promise<ResendAnswer> {
     const result = await this.db.transaction(async (tx) => {
       const now = this.now();
       const reservation = await lockReservation(tx, reservationId);
       if (!reservation) throw notFound('Reservation not found.');
       if (reservation.status === 'cancelled') throw new AppError('reservation_cancelled', 'This reservation was cancelled.');
+      if (!reservation.email) throw new AppError('no_email', 'This guest has no email address: print the ticket instead.');
       const performance = await loadPerformanceForBooking(tx, reservation.performanceId, { lock: false });
       if (!performance) throw notFound('Performance not found.');
-      let kind: 'reservation_confirmation' | 'reservation_ticket';
+      let answer: ResendAnswer;
       if (reservation.status === 'pending') {
-        kind = 'reservation_confirmation';
         await revokeTokens(tx, reservation.id, now, 'confirmation');
-        const raw = generateToken();
-        const expiresAt = new Date(now.getTime() + this.env.CONFIRMATION_TOKEN_TTL);
-        await insertToken(tx, { reservationId: reservation.id, purpose: 'confirmation', tokenHash: hashToken(raw), expiresAt });
-        const payload: ConfirmationPayload = {
-          name: reservation.name,
-          showTitle: performance.showTitle,
-          venueName: performance.venueName,
-          startsAt: performance.startsAt.toISOString(),
-          partySize: reservation.partySize,
-          confirmUrl: confirmationUrl(this.env.SITE_BASE_URL, raw),
-          expiresAt: expiresAt.toISOString(),
-        };
-        await enqueueMail(tx, { kind, recipient: reservation.email, reservationId: reservation.id, payload: { ...payload } });
+        await this.queueConfirmationLink(tx, reservation, performance, now);
+        answer = { kind: 'reservation_confirmation', ticket: null, emailed: true };
       } else {
-        kind = 'reservation_ticket';
         const code = reservation.code ?? generateReservationCode();
-        await this.tickets.issue(tx, { ...reservation, code }, performance, now);
+        const { reissued } = await this.tickets.resend(tx, { ...reservation, code }, performance, now);
+        answer = { kind: 'reservation_ticket', ticket: reissued ? 'reissued' : 'same', emailed: true };
       }
-      await insertAudit(tx, { actorUserId: actor.id, action: 'reservation.resend', entityType: 'reservation', entityId: reservation.id, summary: kind });
-      return { kind };
+      await insertAudit(tx, {
+        actorUserId: actor.id,
+        action: 'reservation.resend',
+        entityType: 'reservation',
+        entityId: reservation.id,
+        summary: answer.ticket ? `${answer.kind}, ${answer.ticket} ticket` : answer.kind,
+      });
+      return answer;
     });
     this.afterCommit();
     return result;
+  }
+
+  /**
+   * A new ticket replacing the guest's current one: the next generation, so the old QR code,
+   * printout and links stop working (a lost or shared ticket). Door devices learn it through
+   * the manifest delta; the guest is emailed the new ticket when they have an address.
+   */
+  async reissue(reservationId: number, actor: SessionUser): Promise<IssuedTicketAnswer> {
+    const result = await this.db.transaction(async (tx) => {
+      const now = this.now();
+      const reservation = await lockReservation(tx, reservationId);
+      if (!reservation) throw notFound('Reservation not found.');
+      if (reservation.status === 'cancelled') throw new AppError('reservation_cancelled', 'This reservation was cancelled.');
+      if (reservation.status !== 'confirmed') throw new AppError('reservation_not_confirmed', 'Only a confirmed reservation has a ticket.');
+      const performance = await loadPerformanceForBooking(tx, reservation.performanceId, { lock: false });
+      if (!performance) throw notFound('Performance not found.');
+      const code = reservation.code ?? generateReservationCode();
+      const issued = await this.tickets.issue(tx, { ...reservation, code }, performance, now);
+      await insertAudit(tx, {
+        actorUserId: actor.id,
+        action: 'reservation.reissue',
+        entityType: 'reservation',
+        entityId: reservation.id,
+        summary: 'new ticket: the previous QR code no longer admits',
+      });
+      return { reservation: { ...reservation, code }, performance, issued };
+    });
+    this.afterCommit();
+    return this.ticketAnswer(result.reservation, result.performance, result.issued.qrCodeUrl);
+  }
+
+  /**
+   * A ticket issued at the box office (a caller on the phone, a guest at the desk): confirmed
+   * at once, email optional. Seats are checked under the performance lock, exactly as a
+   * confirmation is, so desk tickets and online confirmations never overbook together.
+   */
+  async issueAtDesk(performanceId: number, input: AdminReservationCreateInput, actor: SessionUser): Promise<IssuedTicketAnswer> {
+    const result = await this.db.transaction(async (tx) => {
+      const now = this.now();
+      const performance = await loadPerformanceForBooking(tx, performanceId, { lock: true });
+      if (!performance) throw notFound('Performance not found.');
+      this.assertBookable(performance, now);
+      const available = seatsLeft(performance);
+      if (input.party_size > available) {
+        throw new AppError('insufficient_seats', `Only ${available} seats are available.`, { data: { available_seats: available } });
+      }
+      const inserted = await insertReservation(tx, {
+        performanceId,
+        name: input.name,
+        email: input.email,
+        phone: input.phone,
+        notes: input.notes,
+        partySize: input.party_size,
+        source: 'admin',
+        createdByUserId: actor.id,
+      });
+      const code = generateReservationCode();
+      await markReservationConfirmed(tx, inserted, now, code);
+      const reservation = { ...inserted, status: 'confirmed' as const, confirmedAt: now, code };
+      const issued = await this.tickets.issue(tx, reservation, performance, now);
+      await insertAudit(tx, {
+        actorUserId: actor.id,
+        action: 'reservation.issue',
+        entityType: 'reservation',
+        entityId: reservation.id,
+        summary: `${reservation.partySize} seats, confirmed at the box office by ${actor.email}${reservation.email ? '' : ', no email'}`,
+      });
+      return { reservation, performance, issued };
+    });
+    this.afterCommit();
+    return this.ticketAnswer(result.reservation, result.performance, result.issued.qrCodeUrl);
+  }
+
+  /** The guest's current ticket for the box office's printout: derived again, never stored. */
+  async printableTicket(reservationId: number): Promise<IssuedTicketAnswer> {
+    const reservation = await findReservation(this.db, reservationId);
+    if (!reservation) throw notFound('Reservation not found.');
+    if (reservation.status !== 'confirmed' || !reservation.code) {
+      throw new AppError('reservation_not_confirmed', 'Only a confirmed reservation has a ticket.');
+    }
+    const live = await liveCheckInToken(this.db, reservation.id);
+    const raw = live && this.tickets.rawOf(live);
+    if (!raw) throw new AppError('ticket_not_derivable', 'This ticket was issued before printable tickets: reissue it to print it.');
+    const performance = await loadPerformanceForBooking(this.db, reservation.performanceId, { lock: false });
+    if (!performance) throw notFound('Performance not found.');
+    return this.ticketAnswer({ ...reservation, code: reservation.code }, performance, checkInUrl(this.env.SITE_BASE_URL, raw));
+  }
+
+  private async ticketAnswer(reservation: ReservationRow & { code: string }, performance: PerformanceForBooking, qrCodeUrl: string): Promise<IssuedTicketAnswer> {
+    return {
+      reservation_id: reservation.id,
+      status: 'confirmed',
+      name: reservation.name,
+      code: reservation.code,
+      party_size: reservation.partySize,
+      performance: {
+        id: performance.id,
+        show_title: performance.showTitle,
+        venue_name: performance.venueName,
+        starts_at: performance.startsAt.toISOString(),
+      },
+      qr_code_url: qrCodeUrl,
+      // Rendered after commit: the performance lock is held only for SQL.
+      qr_code_image: await qrCodeDataUrl(qrCodeUrl),
+      emailed: reservation.email !== null,
+    };
+  }
+
+  private async queueConfirmationLink(tx: Executor, reservation: ReservationRow, performance: PerformanceForBooking, now: Date): Promise<string> {
+    const raw = generateToken();
+    const expiresAt = new Date(now.getTime() + this.env.CONFIRMATION_TOKEN_TTL);
+    await insertToken(tx, { reservationId: reservation.id, purpose: 'confirmation', tokenHash: hashToken(raw), expiresAt });
+    const payload: ConfirmationPayload = {
+      name: reservation.name,
+      showTitle: performance.showTitle,
+      venueName: performance.venueName,
+      startsAt: performance.startsAt.toISOString(),
+      partySize: reservation.partySize,
+      confirmUrl: confirmationUrl(this.env.SITE_BASE_URL, raw),
+      expiresAt: expiresAt.toISOString(),
+    };
+    await enqueueMail(tx, { kind: 'reservation_confirmation', recipient: reservation.email, reservationId: reservation.id, payload: { ...payload } });
+    return raw;
   }
 
   /** Pending reservations whose confirmation link lapsed: they count nowhere, so they go. */
@@ -379,6 +481,7 @@ export class BookingService {
   }
 
   private assertBookable(performance: PerformanceForBooking, now: Date): void {
+    if (performance.cancelledAt) throw new AppError('booking_closed', 'This performance was cancelled.');
     if (!performance.bookingOpen) throw new AppError('booking_closed', 'Booking is closed for this performance.');
     if (performance.startsAt <= now) throw new AppError('booking_closed', 'This performance has already started.');
   }

@@ -82,6 +82,11 @@ export async function markSent(db: Executor, id: number, sentAt: Date, subject: 
     .where(eq(mailOutbox.id, id));
 }
 
+/** Never to be sent: what it was about went away before delivery (the ticket was cancelled). */
+export async function markDropped(db: Executor, id: number, reason: string) {
+  await db.update(mailOutbox).set({ status: 'dropped', payload: {}, lockedUntil: null, lastError: reason }).where(eq(mailOutbox.id, id));
+}
+
 export async function markFailedAttempt(
   db: Executor,
   id: number,

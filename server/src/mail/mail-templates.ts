@@ -20,16 +20,26 @@ export interface ConfirmationPayload {
   expiresAt: string;
 }
 
+/**
+ * The guest's ticket links. Never queued: the mail worker derives them from the live ticket
+ * when it sends a message whose payload says `ticketLinks: true` (bookings/ticket-links.ts).
+ * Messages queued before derivable tickets carry them in the payload instead.
+ */
+export interface TicketLinks {
+  ticketUrl: string;
+  qrCodeUrl: string;
+  cancelUrl: string;
+}
+
 export interface TicketPayload {
   name: string;
   showTitle: string;
   venueName: string;
   startsAt: string;
   partySize: number;
-  ticketUrl: string;
-  qrCodeUrl: string;
   /** Reservation code for admission without the phone (older queued messages may lack it). */
   code?: string;
+  ticketLinks?: true;
 }
 
 export interface CancelledPayload {
@@ -52,11 +62,11 @@ export async function renderMail(kind: MailKind, payload: Record<string, unknown
     case 'reservation_confirmation':
       return renderConfirmation(payload as unknown as ConfirmationPayload, timeZone);
     case 'reservation_ticket':
-      return renderTicket(payload as unknown as TicketPayload, timeZone);
+      return renderTicket(payload as unknown as TicketPayload & TicketLinks, timeZone);
     case 'reservation_cancelled':
       return renderCancelled(payload as unknown as CancelledPayload, timeZone);
     case 'reservation_reminder':
-      return renderReminder(payload as unknown as ReminderPayload, timeZone);
+      return renderReminder(payload as unknown as ReminderPayload & TicketLinks, timeZone);
     case 'waitlist_confirmation':
       return renderWaitlistConfirmation(payload as unknown as WaitlistConfirmationPayload, timeZone);
     case 'waitlist_offer':
@@ -103,7 +113,7 @@ function renderConfirmation(p: ConfirmationPayload, timeZone: string): RenderedM
   return { subject: `Conferma la prenotazione / Confirm your reservation: ${p.showTitle}`, text, html };
 }
 
-async function renderTicket(p: TicketPayload, timeZone: string): Promise<RenderedMail> {
+async function renderTicket(p: TicketPayload & TicketLinks, timeZone: string): Promise<RenderedMail> {
   const whenIt = formatDateTime(p.startsAt, 'it', timeZone);
   const whenEn = formatDateTime(p.startsAt, 'en', timeZone);
   const png = qrPng(p.qrCodeUrl);

@@ -1,8 +1,8 @@
 import type { Db } from '../db/client.js';
 import type { Logger } from '../lib/logger.js';
 import { scrubSecrets } from '../lib/logger.js';
-import { claimDueMail, markFailedAttempt, markSent, type OutboxRow } from './mail-repository.js';
-import { renderMail } from './mail-templates.js';
+import { claimDueMail, markDropped, markFailedAttempt, markSent, type OutboxRow } from './mail-repository.js';
+import { renderMail, type TicketLinks } from './mail-templates.js';
 import type { MailTransport } from './mail-transport.js';
 
 export interface MailWorkerOptions {
@@ -13,6 +13,11 @@ export interface MailWorkerOptions {
   maxAttempts?: number;
   leaseMs?: number;
   now?: () => Date;
+  /**
+   * The ticket links of a reservation as they are at send time (payloads that say
+   * `ticketLinks: true`); undefined when the ticket no longer exists.
+   */
+  ticketLinks?: (reservationId: number) => Promise<TicketLinks | undefined>;
 }
 
 /** 30 s, 1 min, 2 min … capped at one hour. */
@@ -100,7 +105,19 @@ export class MailWorker {
   private async deliver(row: OutboxRow): Promise<boolean> {
     const maxAttempts = this.options.maxAttempts ?? 8;
     try {
-      const rendered = await renderMail(row.kind, row.payload, this.options.timeZone);
+      let payload = row.payload;
+      if (payload.ticketLinks === true) {
+        const links = row.reservationId !== null ? await this.options.ticketLinks?.(row.reservationId) : undefined;
+        if (!links) {
+          // Cancelled (or replaced by a ticket that cannot be derived) before it went out: a
+          // ticket email now would carry a QR code the door refuses.
+          await markDropped(this.db, row.id, 'the ticket is no longer valid');
+          this.logger.info({ outboxId: row.id, kind: row.kind }, 'mail dropped: ticket no longer valid');
+          return false;
+        }
+        payload = { ...payload, ...links };
+      }
+      const rendered = await renderMail(row.kind, payload, this.options.timeZone);
       const messageId = `<outbox-${row.id}@${this.options.siteHost}>`;
       const result = await this.transport.send({ ...rendered, to: row.recipient, messageId });
       await markSent(this.db, row.id, this.now(), rendered.subject, result.messageId);

@@ -1,6 +1,6 @@
 import { icsEvent } from '../bookings/calendar.js';
 import { formatDateTime } from '../lib/dates.js';
-import type { RenderedMail } from './mail-templates.js';
+import type { RenderedMail, TicketLinks } from './mail-templates.js';
 import { button, escapeHtml, layout, seats } from './mail-layout.js';
 
 /*
@@ -17,8 +17,7 @@ interface PerformanceMail {
 }
 
 export interface ReminderPayload extends PerformanceMail {
-  ticketUrl: string;
-  cancelUrl: string;
+  ticketLinks?: true;
   /** For the .ics attachment's UID: the same event as "add to calendar" on the ticket page. */
   reservationId: number;
   siteHost: string;
@@ -35,7 +34,7 @@ export interface OfferPayload extends PerformanceMail {
   expiresAt: string;
 }
 
-export function renderReminder(p: ReminderPayload, timeZone: string): RenderedMail {
+export function renderReminder(p: ReminderPayload & TicketLinks, timeZone: string): RenderedMail {
   const whenIt = formatDateTime(p.startsAt, 'it', timeZone);
   const whenEn = formatDateTime(p.startsAt, 'en', timeZone);
   const text = [

@@ -45,6 +45,8 @@ export const waitlistRoutes = new Hono<AppEnv>()
       party_size: taken.reservation.partySize,
       qr_code_url: taken.qrCodeUrl,
       qr_code_image: taken.qrCodeImage,
+      name: taken.reservation.name,
+      code: taken.reservation.code,
     });
   })
   .post('/waitlist/decline', async (c) => {

@@ -69,6 +69,8 @@ export const publicEn = {
   'public.confirm.done': 'Your reservation is confirmed. Here is your ticket; we have also emailed it to you.',
   'public.ticket.title': 'Your ticket',
   'public.ticket.number': 'Reservation no. {id}',
+  'public.ticket.code': 'Reservation code',
+  'public.ticket.scanned': 'This is your ticket for {show}, {when}. Show it at the door: the staff scan it there.',
   'public.ticket.when': 'When',
   'public.ticket.where': 'Where',
   'public.ticket.party': 'Seats',

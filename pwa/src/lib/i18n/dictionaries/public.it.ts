@@ -71,6 +71,8 @@ export const publicIt: Record<keyof typeof publicEn, string> = {
   'public.confirm.done': 'La prenotazione è confermata. Ecco il tuo biglietto; te lo abbiamo mandato anche per email.',
   'public.ticket.title': 'Il tuo biglietto',
   'public.ticket.number': 'Prenotazione n. {id}',
+  'public.ticket.code': 'Codice prenotazione',
+  'public.ticket.scanned': 'Questo è il tuo biglietto per {show}, {when}. Mostralo all’ingresso: lo scansiona il personale.',
   'public.ticket.when': 'Quando',
   'public.ticket.where': 'Dove',
   'public.ticket.party': 'Posti',
