@@ -40,7 +40,11 @@ const EXPECTED: Record<string, Audience> = {
   'POST /api/waitlist/decline': 'anyone',
 
   'POST /api/check-ins/preview': CHECK_IN,
+  // The URL in every QR code, opened by a guest's phone camera: a redirect to the ticket page.
+  'GET /api/check-ins/preview/*': 'anyone',
   'POST /api/check-ins/confirm': CHECK_IN,
+  'POST /api/check-ins/confirm-code': CHECK_IN,
+  'DELETE /api/admin/check-ins/:id': BOX_OFFICE,
 
   'GET /api/door/keys': 'anyone',
   'GET /api/door/performances': DOOR,
@@ -55,9 +59,12 @@ const EXPECTED: Record<string, Audience> = {
 
   'GET /api/admin/reservations': BOX_OFFICE,
   'GET /api/admin/reservations/:id': BOX_OFFICE,
+  'PATCH /api/admin/reservations/:id': BOX_OFFICE,
   'POST /api/admin/reservations': BOX_OFFICE,
   'POST /api/admin/reservations/:id/cancel': BOX_OFFICE,
   'POST /api/admin/reservations/:id/resend': BOX_OFFICE,
+  'POST /api/admin/reservations/:id/reissue': BOX_OFFICE,
+  'GET /api/admin/reservations/:id/ticket': BOX_OFFICE,
   'GET /api/admin/performances/:id/waitlist': BOX_OFFICE,
   'POST /api/admin/waitlist/:id/offer': BOX_OFFICE,
   'DELETE /api/admin/waitlist/:id': BOX_OFFICE,
@@ -82,6 +89,10 @@ const EXPECTED: Record<string, Audience> = {
   'PATCH /api/admin/performances/:id': CONTENT,
   'DELETE /api/admin/performances/:id': CONTENT,
   'GET /api/admin/performances/:id/attendees.csv': BOX_OFFICE,
+  'POST /api/admin/performances/:id/cancel': BOX_OFFICE,
+  'GET /api/admin/performances/:id/messages': BOX_OFFICE,
+  'POST /api/admin/performances/:id/messages': BOX_OFFICE,
+  'POST /api/admin/performances/:id/messages/preview': BOX_OFFICE,
   'GET /api/admin/dashboard': STAFF_READERS,
   'GET /api/admin/performances/:id/stats': STAFF_READERS,
 
