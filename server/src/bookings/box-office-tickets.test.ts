@@ -187,6 +187,7 @@ describe('resend and reissue', () => {
     const id = desk.body.reservation_id as number;
     await ctx.services.mailWorker.drain();
     expect((await ctx.client.post(`/api/admin/reservations/${id}/cancel`, undefined, { cookie: cookies.box_office })).status).toBe(200);
+    await ctx.services.mailWorker.drain(); // the cancellation email
     // A ticket email that was still waiting (a retry, a slow queue) when the cancellation came.
     const queuedId = (await enqueueMail(ctx.services.database.db, {
       kind: 'reservation_ticket',
