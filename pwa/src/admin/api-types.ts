@@ -49,6 +49,8 @@ export interface Performance {
   held_seats: number;
   /** Entries waiting in line (opt-in confirmed, not offered yet). */
   waiting_entries: number;
+  /** When staff cancelled the whole performance; null while it goes ahead. */
+  cancelled_at: string | null;
 }
 
 export const RESERVATION_STATUSES = RESERVATION_STATUS_VALUES;

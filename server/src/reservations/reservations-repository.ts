@@ -1,4 +1,6 @@
-import { and, asc, count, eq, ilike, isNotNull, isNull, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, ilike, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import type { ReservationSort } from '../../../shared/src/reservation-change-contracts.js';
+import { searchFragments } from '../../../shared/src/search-key.js';
 import type { Executor } from '../db/client.js';
 import { auditLog, checkIns, mailOutbox, performances, reservations, shows, users, venues, type ReservationSource, type ReservationStatus } from '../db/schema.js';
 
@@ -13,17 +15,39 @@ export interface ReservationFilter {
 /** `%` and `_` typed by staff are literal characters, not wildcards. */
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 
+/**
+ * A query matches the stored search text (shared/src/search-key.ts): folded name and email, the
+ * phone's digits, the code without its dash. Any of the query's fragments may match; a query
+ * with nothing left to match after folding (only accents) matches nothing.
+ */
+function matchesQuery(q: string): SQL {
+  const fragments = searchFragments(q);
+  if (fragments.length === 0) return sql`false`;
+  return or(...fragments.map((fragment) => ilike(reservations.searchText, likePattern(fragment))))!;
+}
+
+/** Accents as the search folds them, for sorting by name (what PGlite and PostgreSQL both have: no unaccent). */
+const ACCENTED = 'ÀÁÂÃÄÅàáâãäåÈÉÊËèéêëÌÍÎÏìíîïÒÓÔÕÖòóôõöÙÚÛÜùúûüÇçÑñÝýÿ';
+const PLAIN = 'AAAAAAaaaaaaEEEEeeeeIIIIiiiiOOOOOoooooUUUUuuuuCcNnYyy';
+const nameKey = sql`lower(translate(${reservations.name}, ${ACCENTED}, ${PLAIN}))`;
+
+const ORDER: Record<ReservationSort, SQL[]> = {
+  newest: [desc(reservations.createdAt), desc(reservations.id)],
+  name: [asc(nameKey), asc(reservations.id)],
+  party_size: [desc(reservations.partySize), asc(nameKey), asc(reservations.id)],
+};
+
 function where(filter: ReservationFilter): SQL | undefined {
   return and(
     filter.performanceId !== undefined ? eq(reservations.performanceId, filter.performanceId) : undefined,
-    filter.q ? or(ilike(reservations.name, likePattern(filter.q)), ilike(reservations.email, likePattern(filter.q))) : undefined,
+    filter.q ? matchesQuery(filter.q) : undefined,
     filter.status ? eq(reservations.status, filter.status) : undefined,
     filter.source ? eq(reservations.source, filter.source) : undefined,
     filter.checkedIn === true ? isNotNull(checkIns.id) : filter.checkedIn === false ? isNull(checkIns.id) : undefined,
   );
 }
 
-export async function searchReservations(db: Executor, filter: ReservationFilter, page: { limit: number; offset: number }) {
+export async function searchReservations(db: Executor, filter: ReservationFilter, page: { limit: number; offset: number }, sort: ReservationSort = 'newest') {
   const condition = where(filter);
   const [items, totals] = await Promise.all([
     db
@@ -31,7 +55,7 @@ export async function searchReservations(db: Executor, filter: ReservationFilter
       .from(reservations)
       .leftJoin(checkIns, eq(checkIns.reservationId, reservations.id))
       .where(condition)
-      .orderBy(asc(reservations.name), asc(reservations.id))
+      .orderBy(...ORDER[sort])
       .limit(page.limit)
       .offset(page.offset),
     db.select({ n: count() }).from(reservations).leftJoin(checkIns, eq(checkIns.reservationId, reservations.id)).where(condition),
@@ -43,7 +67,7 @@ export async function findReservationDetail(db: Executor, id: number) {
   const rows = await db
     .select({
       reservation: reservations,
-      performance: { id: performances.id, startsAt: performances.startsAt, showTitle: shows.title, venueName: venues.name },
+      performance: { id: performances.id, showId: performances.showId, startsAt: performances.startsAt, showTitle: shows.title, venueName: venues.name },
       createdBy: users.email,
     })
     .from(reservations)

@@ -189,15 +189,17 @@ describe('GET /api/admin/reservations', () => {
     guests = await fiveGuests();
   });
   const idsOf = async (query: string) => {
-    const response = await list(`performance_id=${guests.performance.id}&${query}`);
+    const response = await list(`performance_id=${guests.performance.id}&sort=name&${query}`);
     expect(response.status, query).toBe(200);
     expect(response.body.total, query).toBe(response.body.items.length);
     return response.body.items.map((r: { id: number }) => r.id);
   };
 
-  it('lists the reservations sorted by name with their state', async () => {
+  it('lists the reservations, newest first or sorted by name, with their state', async () => {
     const { ids, performance } = guests;
-    const response = await list(`performance_id=${performance.id}`);
+    const newest = await list(`performance_id=${performance.id}`);
+    expect(newest.body.items.map((r: { id: number }) => r.id)).toEqual([ids.elena, ids.dario, ids.carla, ids.bruno, ids.anna]);
+    const response = await list(`performance_id=${performance.id}&sort=name`);
     expect(response.body).toMatchObject({ total: 5, page: 1, page_size: 25 });
     expect(response.body.items.map((r: { id: number }) => r.id)).toEqual([ids.anna, ids.bruno, ids.carla, ids.dario, ids.elena]);
     const [anna, bruno, carla, dario] = response.body.items;
@@ -242,14 +244,14 @@ describe('GET /api/admin/reservations', () => {
 
   it('paginates with page and page_size and keeps the total', async () => {
     const { ids, performance } = guests;
-    const second = await list(`performance_id=${performance.id}&page_size=2&page=2`);
+    const second = await list(`performance_id=${performance.id}&sort=name&page_size=2&page=2`);
     expect(second.status).toBe(200);
     expect(second.body).toMatchObject({ total: 5, page: 2, page_size: 2 });
     expect(second.body.items.map((r: { id: number }) => r.id)).toEqual([ids.carla, ids.dario]);
-    const third = await list(`performance_id=${performance.id}&page_size=2&page=3`);
+    const third = await list(`performance_id=${performance.id}&sort=name&page_size=2&page=3`);
     expect(third.body.items.map((r: { id: number }) => r.id)).toEqual([ids.elena]);
     expect(third.body.total).toBe(5);
-    const filtered = await list(`performance_id=${performance.id}&checked_in=false&page_size=2&page=2`);
+    const filtered = await list(`performance_id=${performance.id}&sort=name&checked_in=false&page_size=2&page=2`);
     expect(filtered.body).toMatchObject({ total: 4 });
     expect(filtered.body.items.map((r: { id: number }) => r.id)).toEqual([ids.dario, ids.elena]);
   });
@@ -260,7 +262,7 @@ describe('GET /api/admin/reservations', () => {
     const { performance: two } = await aPerformance(ctx);
     const a = await book(one.id, { name: `Ada ${surname}` });
     const b = await book(two.id, { name: `Bea ${surname}` });
-    const response = await list(`q=${surname.toLowerCase()}`);
+    const response = await list(`q=${surname.toLowerCase()}&sort=name`);
     expect(response.body.total).toBe(2);
     expect(response.body.items.map((r: { id: number; performance_id: number }) => [r.id, r.performance_id])).toEqual([
       [a.reservation.id, one.id],
@@ -269,7 +271,7 @@ describe('GET /api/admin/reservations', () => {
   });
 
   it('answers 400 to a bad query', async () => {
-    for (const query of ['status=paid', 'source=web', 'checked_in=yes', 'page=0', 'page_size=501', 'performance_id=abc', `q=${'x'.repeat(121)}`, 'sort=name']) {
+    for (const query of ['status=paid', 'source=web', 'checked_in=yes', 'page=0', 'page_size=501', 'performance_id=abc', `q=${'x'.repeat(121)}`, 'sort=price']) {
       const response = await list(query);
       expect(response.status, query).toBe(400);
       expect(response.body.status).toBe('validation_error');

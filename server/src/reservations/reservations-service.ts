@@ -21,6 +21,7 @@ type Row = Awaited<ReturnType<typeof searchReservations>>['items'][number];
 const itemJson = ({ reservation: r, checkedInAt }: Row) => ({
   id: r.id,
   performance_id: r.performanceId,
+  code: r.code,
   name: r.name,
   email: r.email,
   phone: r.phone,
@@ -46,7 +47,7 @@ export class ReservationsService {
       source: query.source,
       checkedIn: query.checked_in === undefined ? undefined : query.checked_in === 'true',
     };
-    const { items, total } = await searchReservations(this.db, filter, page);
+    const { items, total } = await searchReservations(this.db, filter, page, query.sort);
     return { items: items.map(itemJson), total, page: page.page, page_size: page.pageSize };
   }
 
@@ -62,6 +63,7 @@ export class ReservationsService {
       ...itemJson({ reservation: found.reservation, checkedInAt: checkIn?.checkedInAt ?? null }),
       performance: {
         id: found.performance.id,
+        show_id: found.performance.showId,
         show_title: found.performance.showTitle,
         venue_name: found.performance.venueName,
         starts_at: found.performance.startsAt.toISOString(),

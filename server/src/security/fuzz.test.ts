@@ -48,6 +48,8 @@ const doorCookie = await ctx.client.login((await aUser(ctx, 'door')).email, PASS
 const spareUser = await aUser(ctx, 'content');
 const { performance, show, venue } = await aPerformance(ctx, { capacity: 5000, startsAt: new Date(Date.now() + 3_600_000) });
 const ticket = await aConfirmedReservation(ctx, performance.id, 1);
+// Cancelling a whole performance cannot be undone: that route gets a performance of its own.
+const { performance: doomedPerformance } = await aPerformance(ctx, { capacity: 10 });
 const registerDevice = async () => (await ctx.client.post('/api/door/devices', { name: 'Fuzz' }, { cookie: doorCookie })).body.id as string;
 const deviceId = await registerDevice();
 // The revoke route gets a device of its own, so that sync keeps a live device to fuzz with.
@@ -63,7 +65,9 @@ function realParams(path: string): Record<string, string> {
         ? show.id
         : path.includes('/reservations/')
           ? ticket.reservation.id
-          : performance.id;
+          : path.endsWith('/cancel')
+            ? doomedPerformance.id
+            : performance.id;
   return { id: String(id), idOrSlug: show.slug, deviceId: path.includes('/revoke') ? doomedDeviceId : deviceId };
 }
 
@@ -89,6 +93,7 @@ const TEMPLATES: Record<string, Record<string, unknown>> = {
     events: [{ id: randomUUID(), performance_id: performance.id, token_hash: hex64, scanned_at: new Date().toISOString(), clock_offset_ms: 0 }],
   },
   'POST /api/admin/reservations': { ...guest(), performance_id: performance.id },
+  'PATCH /api/admin/reservations/:id': { name: 'Niccolò Rossi', phone: '+39 06 1234 5678', notes: 'Nota', party_size: 1 },
   'POST /api/admin/users': { email: 'fuzz@azionelab.test', role: 'door', password: 'a long enough password' },
   'PATCH /api/admin/users/:id': { display_name: 'Fuzz', role: 'content' },
   'POST /api/admin/users/:id/password': { password: 'another long password' },
@@ -98,6 +103,9 @@ const TEMPLATES: Record<string, Record<string, unknown>> = {
   'PATCH /api/admin/shows/:id': { description: 'Descrizione' },
   'POST /api/admin/performances': { show_id: show.id, venue_id: venue.id, starts_at: '2027-01-10T21:00:00+01:00' },
   'PATCH /api/admin/performances/:id': { additional_seats: 1 },
+  'POST /api/admin/performances/:id/cancel': { message: 'La replica è annullata.' },
+  'POST /api/admin/performances/:id/messages': { subject: 'Avviso', body: 'Testo', audience: 'confirmed' },
+  'POST /api/admin/performances/:id/messages/preview': { subject: 'Avviso', body: 'Testo', audience: 'waitlist' },
 };
 
 interface FuzzRequest {
