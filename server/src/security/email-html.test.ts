@@ -29,6 +29,8 @@ describe('email HTML', () => {
     const guest = { name: `Eve ${PAYLOAD}`, email: 'eve@example.com', phone: null, notes: PAYLOAD, party_size: 1 };
     const booked = await ctx.services.bookings.create(performance.id, guest);
     await ctx.services.bookings.confirm(booked.rawConfirmationToken);
+    // Sent before the cancellation below: a ticket email still queued then would be dropped.
+    await ctx.services.mailWorker.drain();
     await ctx.services.waitlist.join(performance.id, { name: `Luca ${PAYLOAD}`, email: 'luca@example.com', party_size: 1 });
     await ctx.services.bookings.cancel(booked.reservation.id, null);
     await ctx.services.mailWorker.drain();
