@@ -1,6 +1,6 @@
-import { and, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { mailOutbox, performances, reservations, reservationTokens, waitlistEntries } from '../db/schema.js';
+import { auditLog, mailOutbox, performances, reservations, reservationTokens, waitlistEntries } from '../db/schema.js';
 
 /**
  * Personal data retention (a residual risk the seeds left open): some time after a
@@ -26,6 +26,8 @@ export class RetentionService {
           email: sql`'anonymized-' || ${reservations.id} || '@invalid'`,
           phone: null,
           notes: null,
+          // Found by its code alone from now on (the code names nobody).
+          searchText: sql`coalesce(lower(replace(${reservations.code}, '-', '')), '')`,
           anonymizedAt: this.now(),
         })
         .where(and(isNull(reservations.anonymizedAt), inArray(reservations.performanceId, old)))
@@ -38,6 +40,11 @@ export class RetentionService {
           .set({ recipient: sql`'anonymized-' || ${mailOutbox.reservationId} || '@invalid'`, payload: {} })
           .where(inArray(mailOutbox.reservationId, ids));
         await tx.update(reservationTokens).set({ sealedGuest: null }).where(inArray(reservationTokens.reservationId, ids));
+        // A change's audit row quotes the values before and after (names, emails, phones).
+        await tx
+          .update(auditLog)
+          .set({ summary: 'personal data erased after the retention period' })
+          .where(and(eq(auditLog.entityType, 'reservation'), inArray(auditLog.entityId, ids), eq(auditLog.action, 'reservation.update')));
       }
       // The waiting list of those performances holds names and addresses too.
       await tx

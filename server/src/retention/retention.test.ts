@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkIns, mailOutbox, performances, reservations, reservationTokens } from '../db/schema.js';
+import { auditLog, checkIns, mailOutbox, performances, reservations, reservationTokens } from '../db/schema.js';
 import { aConfirmedReservation, aPerformance, createTestContext, loggedIn, type TestContext } from '../test/harness.js';
 import { RetentionService } from './retention-service.js';
 
@@ -19,6 +19,9 @@ describe('personal data retention', () => {
     const kept = await aConfirmedReservation(ctx, recent.performance.id, 2);
     const door = await loggedIn(ctx, 'door');
     await ctx.client.post('/api/check-ins/confirm', { token: gone.rawCheckInToken }, { cookie: door.cookie });
+    const boxOffice = await loggedIn(ctx, 'box_office');
+    const renamed = await ctx.client.patch(`/api/admin/reservations/${gone.reservation.id}`, { name: 'Maria Rossi Bianchi', phone: '+39 333 765 4321' }, { cookie: boxOffice.cookie });
+    expect(renamed.status).toBe(200);
     await ctx.services.mailWorker.drain();
     // The old performance took place 200 days ago, the recent one 10 days ago.
     await db.update(performances).set({ startsAt: new Date(Date.now() - 200 * 86_400_000) }).where(eq(performances.id, old.performance.id));
@@ -37,6 +40,10 @@ describe('personal data retention', () => {
     expect(mails.every((m) => m.recipient.endsWith('@invalid') && JSON.stringify(m.payload) === '{}')).toBe(true);
     const tokens = await db.select().from(reservationTokens).where(eq(reservationTokens.reservationId, gone.reservation.id));
     expect(tokens.every((t) => t.sealedGuest === null)).toBe(true);
+    // Nothing of the guest is left to search, nor quoted by the audit of the change.
+    expect(erased!.searchText).toBe(gone.reservation.code!.replace('-', '').toLowerCase());
+    const history = await db.select().from(auditLog).where(and(eq(auditLog.entityType, 'reservation'), eq(auditLog.entityId, gone.reservation.id)));
+    expect(history.map((h) => h.summary).join(' ')).not.toMatch(/Maria|Bianchi|765/);
 
     const [untouched] = await db.select().from(reservations).where(eq(reservations.id, kept.reservation.id));
     expect(untouched!.name).toBe('Maria Rossi');
