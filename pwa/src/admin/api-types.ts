@@ -127,6 +127,8 @@ export interface DashboardPerformance {
   venue_name: string;
   starts_at: string;
   capacity_total: number;
+  /** When staff cancelled the whole performance; null while it goes ahead. */
+  cancelled_at: string | null;
   confirmed_seats: number;
   pending_seats: number;
   available_seats: number;

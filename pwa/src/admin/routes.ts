@@ -6,6 +6,7 @@ import DashboardPage from './pages/dashboard-page.svelte';
 import DoorDevicesPage from './pages/door-devices-page.svelte';
 import DoorListPage from './pages/door-list-page.svelte';
 import PerformancesPage from './pages/performances-page.svelte';
+import PerformanceMessagesPage from './pages/performance-messages-page.svelte';
 import ReservationPage from './pages/reservation-page.svelte';
 import ReservationsPage from './pages/reservations-page.svelte';
 import ShowsPage from './pages/shows-page.svelte';
@@ -32,6 +33,7 @@ export const routes: readonly AdminRoute[] = [
   { path: '/', page: DashboardPage, title: 'admin.nav.dashboard', needs: 'dashboard', nav: true },
   { path: '/performances', page: PerformancesPage, title: 'admin.nav.performances', needs: 'programme.read', nav: true },
   { path: '/performances/:id/door-list', page: DoorListPage, title: 'admin.door_list.title', needs: 'reservations' },
+  { path: '/performances/:id/messages', page: PerformanceMessagesPage, title: 'admin.broadcast.title', needs: 'reservations' },
   { path: '/reservations', page: ReservationsPage, title: 'admin.nav.reservations', needs: 'reservations', nav: true },
   { path: '/reservations/:id/ticket', page: TicketPrintPage, title: 'admin.ticket.title', needs: 'reservations' },
   { path: '/reservations/:id', page: ReservationPage, title: 'admin.nav.reservations', needs: 'reservations' },

@@ -14,6 +14,8 @@ export interface PublicPerformance {
   booking_open: boolean;
   sold_out: boolean;
   few_seats_left: boolean;
+  /** Staff cancelled this date: it stays listed, shown as cancelled, and cannot be booked. */
+  cancelled?: boolean;
   /** The theatre's booking rules (MAX_PARTY_SIZE, the confirmation link's lifetime in hours). */
   max_party_size?: number;
   confirmation_link_hours?: number;

@@ -324,6 +324,7 @@ describe('GET /api/admin/dashboard', () => {
       venue_name: venue.name,
       starts_at: performance.startsAt.toISOString(),
       booking_open: true,
+      cancelled_at: null,
       capacity_total: 21,
       confirmed_seats: 0,
       pending_seats: 0,

@@ -349,6 +349,7 @@ describe('performances', () => {
       additional_seats: 2,
       manually_occupied_seats: 0,
       booking_open: true,
+      cancelled_at: null,
       confirmed_seats: 0,
       pending_seats: 0,
       checked_in_seats: 0,

@@ -12,6 +12,7 @@ import {
 import type { AppEnv } from '../app-context.js';
 import { currentUser, requireRole } from '../auth/auth-middleware.js';
 import { idParam, jsonBody, parseWith } from '../lib/http.js';
+import { broadcastRoutes } from '../broadcasts/broadcast-routes.js';
 
 const content = requireRole('content');
 // Box office reads the programme to pick a performance; only content staff change it.
@@ -70,4 +71,6 @@ export const adminRoutes = new Hono<AppEnv>()
     return c.body(csv);
   })
   .get('/dashboard', readers, async (c) => c.json(await c.var.services.dashboard.overview()))
-  .get('/performances/:id/stats', readers, async (c) => c.json(await c.var.services.dashboard.stats(idParam(c))));
+  .get('/performances/:id/stats', readers, async (c) => c.json(await c.var.services.dashboard.stats(idParam(c))))
+  // Cancelling a whole performance, and messages to its guests.
+  .route('/', broadcastRoutes);

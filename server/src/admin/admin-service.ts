@@ -14,6 +14,8 @@ import type { SessionUser } from '../auth/sessions.js';
 import type { Db } from '../db/client.js';
 import { AppError, notFound, validationError } from '../lib/errors.js';
 import { rescheduleReminders } from '../mail/mail-repository.js';
+import { lockWholePerformance } from '../broadcasts/broadcast-repository.js';
+import type { BroadcastService } from '../broadcasts/broadcast-service.js';
 import {
   countPerformances,
   countReservationsOfPerformances,
@@ -46,6 +48,36 @@ const describe = (input: object) =>
     .map(([key, value]) => `${key}=${typeof value === 'string' && value.length > 60 ? `${value.slice(0, 57)}…` : String(value)}`)
     .join(', ');
 
+type PerformanceRow = NonNullable<Awaited<ReturnType<typeof findPerformance>>>;
+
+/** The columns a performance update may change, by their API names. */
+const PERFORMANCE_FIELDS = {
+  show_id: 'showId',
+  venue_id: 'venueId',
+  starts_at: 'startsAt',
+  additional_seats: 'additionalSeats',
+  manually_occupied_seats: 'manuallyOccupiedSeats',
+  booking_open: 'bookingOpen',
+} as const satisfies Record<string, keyof PerformanceRow>;
+
+const auditValue = (value: unknown) => (value instanceof Date ? value.toISOString() : String(value));
+
+/** `field: before → after` for each field that changed, for the audit log. */
+function changes(before: PerformanceRow, after: PerformanceRow): string {
+  return Object.entries(PERFORMANCE_FIELDS)
+    .filter(([, column]) => auditValue(before[column]) !== auditValue(after[column]))
+    .map(([field, column]) => `${field}: ${auditValue(before[column])} → ${auditValue(after[column])}`)
+    .join(', ');
+}
+
+/** A date in the past is an archived record only when staff say so (`allow_past`). */
+function assertNotPast(startsAt: Date, now: Date, allowPast: boolean | undefined): void {
+  if (startsAt > now || allowPast) return;
+  throw new AppError('starts_in_past', 'This date is in the past: send "allow_past": true to record it as an archived performance.', {
+    errors: { starts_at: ['This date is in the past.'] },
+  });
+}
+
 /** "Il Giardino dei Ciliegi!" → "il-giardino-dei-ciliegi". */
 export function slugify(title: string): string {
   return (
@@ -76,8 +108,11 @@ export class AdminService {
    */
   constructor(
     private readonly db: Db,
-    private readonly seatsChanged: (performanceId: number) => Promise<void> = async () => {},
-    private readonly reminderLeadMs = 24 * 3_600_000,
+    private readonly seatsChanged: (performanceId: number) => Promise<void>,
+    private readonly reminderLeadMs: number,
+    /** Tells the guests of a performance that moved (emails, tickets, door). */
+    private readonly broadcasts: BroadcastService,
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
   venues = async () => (await listVenues(this.db)).map(venueJson);
@@ -154,35 +189,65 @@ export class AdminService {
 
   async createPerformance(input: PerformanceCreate, actor: SessionUser) {
     await this.assertReferences(input);
-    const created = await insertPerformance(this.db, {
-      showId: input.show_id,
-      venueId: input.venue_id,
-      startsAt: new Date(input.starts_at),
-      additionalSeats: input.additional_seats ?? 0,
-      manuallyOccupiedSeats: input.manually_occupied_seats ?? 0,
-      bookingOpen: input.booking_open ?? true,
+    assertNotPast(new Date(input.starts_at), this.now(), input.allow_past);
+    const created = await this.db.transaction(async (tx) => {
+      const row = await insertPerformance(tx, {
+        showId: input.show_id,
+        venueId: input.venue_id,
+        startsAt: new Date(input.starts_at),
+        additionalSeats: input.additional_seats ?? 0,
+        manuallyOccupiedSeats: input.manually_occupied_seats ?? 0,
+        bookingOpen: input.booking_open ?? true,
+      });
+      // `allow_past=true` in the summary marks an archived record entered on purpose.
+      await insertAudit(tx, { actorUserId: actor.id, action: 'performance.create', entityType: 'performance', entityId: row.id, summary: describe(input) });
+      return row;
     });
-    await this.audit(actor, 'performance.create', 'performance', created.id, describe(input));
     return this.performance(created.id);
   }
 
+  /**
+   * Changes a performance. A new start time is a move: queued reminders follow it, and when
+   * anyone is booked or waiting, the move is announced in the same transaction (their tickets
+   * follow the new time, each guest is emailed the old and new time with a calendar event).
+   * The whole performance is locked as a cancellation locks it, so the two never cross.
+   */
   async updatePerformance(id: number, input: PerformanceUpdate, actor: SessionUser) {
-    if (!(await findPerformance(this.db, id))) throw notFound('Performance not found.');
     await this.assertReferences(input);
     const startsAt = input.starts_at !== undefined ? new Date(input.starts_at) : undefined;
-    await this.db.transaction(async (tx) => {
-      await updatePerformance(tx, id, {
+    const announced = await this.db.transaction(async (tx) => {
+      const now = this.now();
+      const locked = await lockWholePerformance(tx, id);
+      const before = locked && (await findPerformance(tx, id));
+      if (!locked || !before) throw notFound('Performance not found.');
+      if (locked.cancelledAt) throw new AppError('performance_cancelled', 'This performance was cancelled: it can no longer change.');
+      const movesTo = startsAt && startsAt.getTime() !== before.startsAt.getTime() ? startsAt : undefined;
+      if (movesTo) assertNotPast(movesTo, now, input.allow_past);
+      const after = await updatePerformance(tx, id, {
         ...(input.show_id !== undefined && { showId: input.show_id }),
         ...(input.venue_id !== undefined && { venueId: input.venue_id }),
-        ...(startsAt && { startsAt }),
+        ...(movesTo && { startsAt: movesTo }),
         ...(input.additional_seats !== undefined && { additionalSeats: input.additional_seats }),
         ...(input.manually_occupied_seats !== undefined && { manuallyOccupiedSeats: input.manually_occupied_seats }),
         ...(input.booking_open !== undefined && { bookingOpen: input.booking_open }),
       });
-      // Queued reminders follow a performance that moved.
-      if (startsAt) await rescheduleReminders(tx, id, startsAt, this.reminderLeadMs);
+      let move: Awaited<ReturnType<BroadcastService['announceMove']>> = null;
+      if (movesTo) {
+        // Queued reminders follow a performance that moved.
+        await rescheduleReminders(tx, id, movesTo, this.reminderLeadMs);
+        move = await this.broadcasts.announceMove(tx, locked, movesTo, actor, now);
+      }
+      const changed = changes(before, after!) || 'no change';
+      await insertAudit(tx, {
+        actorUserId: actor.id,
+        action: 'performance.update',
+        entityType: 'performance',
+        entityId: id,
+        summary: move ? `${changed}; guests told of the move: ${move.recipients} emails (message ${move.messageId})` : changed,
+      });
+      return move;
     });
-    await this.audit(actor, 'performance.update', 'performance', id, describe(input));
+    if (announced) this.broadcasts.mailQueued();
     await this.seatsChanged(id);
     return this.performance(id);
   }
@@ -225,6 +290,7 @@ export class AdminService {
       additional_seats: p.additionalSeats,
       manually_occupied_seats: p.manuallyOccupiedSeats,
       booking_open: p.bookingOpen,
+      cancelled_at: p.cancelledAt?.toISOString() ?? null,
       show_title: p.showTitle,
       confirmed_seats: p.confirmedSeats,
       pending_seats: p.pendingSeats,

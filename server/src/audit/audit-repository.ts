@@ -8,6 +8,8 @@ export interface AuditEntry {
   entityType: string;
   entityId: number | null;
   summary?: string;
+  /** The service's clock, when a rule reads the time back (the undo of a check-in); else the database's. */
+  at?: Date;
 }
 
 export async function insertAudit(db: Executor, entry: AuditEntry): Promise<void> {

@@ -13,6 +13,8 @@ export interface PerformanceWithSeats {
   venueName: string;
   startsAt: Date;
   bookingOpen: boolean;
+  /** Set when staff cancelled the whole performance (it stays listed, as cancelled). */
+  cancelledAt: Date | null;
   capacity: number;
   additionalSeats: number;
   manuallyOccupiedSeats: number;
@@ -60,6 +62,7 @@ export async function listPerformancesWithSeats(
       venueName: venues.name,
       startsAt: performances.startsAt,
       bookingOpen: performances.bookingOpen,
+      cancelledAt: performances.cancelledAt,
       capacity: venues.capacity,
       additionalSeats: performances.additionalSeats,
       manuallyOccupiedSeats: performances.manuallyOccupiedSeats,

@@ -23,8 +23,13 @@ export interface BookingRules {
   confirmationLinkHours: number;
 }
 
+/**
+ * A date as visitors see it. A cancelled one stays on the programme, marked `cancelled`, so
+ * that whoever booked it finds out there too: no seats, no booking, not "sold out" either.
+ */
 export function performanceJson(p: PerformanceWithSeats, now: Date, rules?: BookingRules) {
-  const available = availableSeats(p);
+  const cancelled = p.cancelledAt !== null;
+  const available = cancelled ? 0 : availableSeats(p);
   const started = p.startsAt <= now;
   return {
     id: p.id,
@@ -32,9 +37,10 @@ export function performanceJson(p: PerformanceWithSeats, now: Date, rules?: Book
     venue: { id: p.venueId, name: p.venueName },
     starts_at: p.startsAt.toISOString(),
     available_seats: available,
-    booking_open: p.bookingOpen && !started,
-    sold_out: available === 0,
+    booking_open: p.bookingOpen && !started && !cancelled,
+    sold_out: !cancelled && available === 0,
     few_seats_left: available > 0 && available <= FEW_SEATS_THRESHOLD,
+    cancelled,
     ...(rules && { max_party_size: rules.maxPartySize, confirmation_link_hours: rules.confirmationLinkHours }),
   };
 }

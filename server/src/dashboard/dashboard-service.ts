@@ -25,6 +25,7 @@ export class DashboardService {
         venue_name: p.venueName,
         starts_at: p.startsAt.toISOString(),
         booking_open: p.bookingOpen,
+        cancelled_at: p.cancelledAt?.toISOString() ?? null,
         capacity_total: Math.max(0, p.capacity + p.additionalSeats - p.manuallyOccupiedSeats),
         confirmed_seats: p.confirmedSeats,
         pending_seats: p.pendingSeats,

@@ -62,6 +62,17 @@ const VALID: Record<string, () => Promise<ValidRequest>> = {
   },
   'POST /api/check-ins/preview': async () => checkIn(),
   'POST /api/check-ins/confirm': async () => checkIn(),
+  'POST /api/check-ins/confirm-code': async () => {
+    const { performance } = await aPerformance(ctx, { startsAt: soon() });
+    const { reservation } = await aConfirmedReservation(ctx, performance.id);
+    return { body: { code: reservation.code, performance_id: performance.id }, cookie: () => door, status: 200 };
+  },
+  'DELETE /api/admin/check-ins/:id': async () => {
+    const { performance } = await aPerformance(ctx, { startsAt: soon() });
+    const ticket = await aConfirmedReservation(ctx, performance.id);
+    await ctx.client.post('/api/check-ins/confirm', { token: ticket.rawCheckInToken }, { cookie: door });
+    return { params: { id: String(ticket.reservation.id) }, body: { reason: 'CSRF test' }, status: 200 };
+  },
   'POST /api/door/devices': async () => ({ body: { name: 'Porta CSRF' }, cookie: () => door, status: 201 }),
   'POST /api/door/devices/:deviceId/revoke': async () => ({ params: { deviceId: await aDevice() }, status: 204 }),
   'POST /api/door/sync': async () => {
@@ -87,10 +98,26 @@ const VALID: Record<string, () => Promise<ValidRequest>> = {
   'DELETE /api/admin/shows/:id': async () => ({ params: { id: String((await aPerformance(ctx)).show.id) }, status: 204 }),
   'POST /api/admin/performances': async () => {
     const { show, venue } = await aPerformance(ctx);
-    return { body: { show_id: show.id, venue_id: venue.id, starts_at: '2027-03-01T21:00:00+01:00' }, status: 201 };
+    // A date ahead of any run of this test: one in the past needs `allow_past`.
+    return { body: { show_id: show.id, venue_id: venue.id, starts_at: new Date(Date.now() + 30 * 86_400_000).toISOString() }, status: 201 };
   },
   'PATCH /api/admin/performances/:id': async () => ({ params: { id: String((await aPerformance(ctx)).performance.id) }, body: { booking_open: false }, status: 200 }),
   'DELETE /api/admin/performances/:id': async () => ({ params: { id: String((await aPerformance(ctx)).performance.id) }, status: 204 }),
+  'POST /api/admin/performances/:id/cancel': async () => {
+    const { performance } = await aPerformance(ctx);
+    await aConfirmedReservation(ctx, performance.id);
+    return { params: { id: String(performance.id) }, body: { message: 'Annullata (CSRF test).' }, status: 200 };
+  },
+  'POST /api/admin/performances/:id/messages': async () => {
+    const { performance } = await aPerformance(ctx);
+    await aConfirmedReservation(ctx, performance.id);
+    return { params: { id: String(performance.id) }, body: { subject: 'CSRF', body: 'Test', audience: 'confirmed' }, status: 201 };
+  },
+  'POST /api/admin/performances/:id/messages/preview': async () => ({
+    params: { id: String((await aPerformance(ctx)).performance.id) },
+    body: { subject: 'CSRF', body: 'Test', audience: 'confirmed' },
+    status: 200,
+  }),
 
   'POST /api/performances/:id/waitlist': async () => ({ params: { id: String((await soldOut()).performance.id) }, body: { ...guest(), party_size: 1 }, status: 201 }),
   'POST /api/waitlist/confirm': async () => {

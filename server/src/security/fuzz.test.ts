@@ -101,7 +101,7 @@ const TEMPLATES: Record<string, Record<string, unknown>> = {
   'PATCH /api/admin/venues/:id': { capacity: 5000 },
   'POST /api/admin/shows': { title: 'Titolo', description: 'Descrizione', published: false },
   'PATCH /api/admin/shows/:id': { description: 'Descrizione' },
-  'POST /api/admin/performances': { show_id: show.id, venue_id: venue.id, starts_at: '2027-01-10T21:00:00+01:00' },
+  'POST /api/admin/performances': { show_id: show.id, venue_id: venue.id, starts_at: new Date(Date.now() + 30 * 86_400_000).toISOString() },
   'PATCH /api/admin/performances/:id': { additional_seats: 1 },
   'POST /api/admin/performances/:id/cancel': { message: 'La replica è annullata.' },
   'POST /api/admin/performances/:id/messages': { subject: 'Avviso', body: 'Testo', audience: 'confirmed' },

@@ -383,6 +383,7 @@ export const adminEn = {
   'admin.action.check_in.create': 'Checked in',
   'admin.action.check_in.reassign': 'Check-in moved to an earlier scan',
   'admin.action.check_in.duplicate': 'Admitted again at another door',
+  'admin.action.check_in.undo': 'Check-in undone',
   'admin.check_in_conflict.reassign': 'The check-in is now {won}; the server had {lost} first, but with a later time. The earliest scan wins, by each phone’s clock corrected for its known error.',
   'admin.check_in_conflict.duplicate': 'Admitted again with {lost}, after {won}. The earliest scan wins, by each phone’s clock corrected for its known error.',
   'admin.check_in_conflict.scan': 'the scan on {device} by {staff} at {time}',

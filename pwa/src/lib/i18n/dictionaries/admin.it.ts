@@ -385,6 +385,7 @@ export const adminIt: Record<keyof typeof adminEn, string> = {
   'admin.action.check_in.create': 'Ingresso registrato',
   'admin.action.check_in.reassign': 'Ingresso spostato su una scansione precedente',
   'admin.action.check_in.duplicate': 'Fatto entrare di nuovo a un’altra porta',
+  'admin.action.check_in.undo': 'Ingresso annullato',
   'admin.check_in_conflict.reassign': 'L’ingresso ora è {won}; il server conosceva già {lost}, ma con un orario più tardo. Vale la prima scansione, secondo l’orologio di ogni telefono corretto del suo errore noto.',
   'admin.check_in_conflict.duplicate': 'Fatto entrare di nuovo con {lost}, dopo {won}. Vale la prima scansione, secondo l’orologio di ogni telefono corretto del suo errore noto.',
   'admin.check_in_conflict.scan': 'la scansione su {device} di {staff} alle {time}',

@@ -1,0 +1,37 @@
+import { Hono } from 'hono';
+import {
+  messagePreviewSchema,
+  performanceCancelledSchema,
+  performanceCancelSchema,
+  performanceMessageAnswerSchema,
+  performanceMessageListSchema,
+  performanceMessageSchema,
+} from '../../../shared/src/broadcast-contracts.js';
+import type { AppEnv } from '../app-context.js';
+import { currentUser, requireRole } from '../auth/auth-middleware.js';
+import { idParam, jsonBody } from '../lib/http.js';
+
+// The issue's rule: a whole performance's guests are the box office's (and admins') business.
+const boxOffice = requireRole('box_office');
+
+/** Cancelling a whole performance and writing to its guests (mounted under /api/admin). */
+export const broadcastRoutes = new Hono<AppEnv>()
+  .post('/performances/:id/cancel', boxOffice, async (c) => {
+    const id = idParam(c);
+    const input = await jsonBody(c, performanceCancelSchema);
+    return c.json(performanceCancelledSchema.parse(await c.var.services.broadcasts.cancel(id, input, currentUser(c))));
+  })
+  .get('/performances/:id/messages', boxOffice, async (c) =>
+    c.json(performanceMessageListSchema.parse(await c.var.services.broadcasts.history(idParam(c)))),
+  )
+  .post('/performances/:id/messages', boxOffice, async (c) => {
+    const id = idParam(c);
+    const input = await jsonBody(c, performanceMessageSchema);
+    return c.json(performanceMessageAnswerSchema.parse(await c.var.services.broadcasts.send(id, input, currentUser(c))), 201);
+  })
+  // A POST because it carries the draft's subject and text; it writes nothing.
+  .post('/performances/:id/messages/preview', boxOffice, async (c) => {
+    const id = idParam(c);
+    const input = await jsonBody(c, performanceMessageSchema);
+    return c.json(messagePreviewSchema.parse(await c.var.services.broadcasts.preview(id, input)));
+  });
