@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { tokenBodySchema } from './contracts.js';
+import { looksLikeReservationCode, normalizeReservationCode } from './reservation-code.js';
 
 /*
  * `POST /api/check-ins/confirm`: what a door phone sends when it scans a ticket online, and
@@ -25,6 +26,41 @@ export const checkInConfirmSchema = tokenBodySchema
   });
 export type CheckInConfirmInput = z.infer<typeof checkInConfirmSchema>;
 
+/**
+ * `POST /api/check-ins/confirm-code`: a reservation code typed at the door (a guest without
+ * phone) while the phone is online. The same judgement as a scanned ticket, and the answer
+ * names the guest, which the phone cannot open from its list without the ticket itself.
+ * The performance is required: a code says nothing about the night, and the door's own night
+ * is what tells "other performance" from "admit".
+ */
+export const checkInCodeConfirmSchema = z
+  .strictObject({
+    code: z
+      .string('A reservation code is required.')
+      .max(32, 'Not a reservation code.')
+      .refine(looksLikeReservationCode, 'Not a reservation code.')
+      .transform(normalizeReservationCode),
+    performance_id: z.number().int().positive().max(2_147_483_647),
+    device_id: z.uuid().optional(),
+    event_id: z.uuid().optional(),
+  })
+  .refine((body) => (body.device_id === undefined) === (body.event_id === undefined), {
+    message: 'Give device_id and event_id together.',
+    path: ['event_id'],
+  });
+export type CheckInCodeConfirmInput = z.infer<typeof checkInCodeConfirmSchema>;
+
+/** `DELETE /api/admin/check-ins/:reservation_id`: why staff undo a check-in (kept in the history). */
+export const checkInUndoSchema = z.strictObject({
+  reason: z
+    .string('Give a reason.')
+    .trim()
+    .min(1, 'Give a reason.')
+    .max(500, 'At most 500 characters.')
+    .refine((value) => !value.includes('\u0000'), 'Contains a character that is not allowed.'),
+});
+export type CheckInUndoInput = z.infer<typeof checkInUndoSchema>;
+
 const performanceSummarySchema = z.object({
   id: z.number().int(),
   show_title: z.string(),
@@ -45,6 +81,17 @@ export const checkInAnswerSchema = z.object({
 });
 export type CheckInAnswer = z.infer<typeof checkInAnswerSchema>;
 
+/** 200 of the undo: the check-in that was removed, and when. */
+export const checkInUndoAnswerSchema = z.strictObject({
+  reservation_id: z.number().int(),
+  /** The check-in as it was. */
+  checked_in_at: z.iso.datetime({ offset: true }),
+  method: z.string(),
+  undone_at: z.iso.datetime({ offset: true }),
+  reason: z.string(),
+});
+export type CheckInUndoAnswer = z.infer<typeof checkInUndoAnswerSchema>;
+
 /** Extra fields of the refusals, beside `{status, detail}`. */
 export const checkInRefusalDataSchema = {
   /** 409 already_checked_in */
@@ -58,4 +105,6 @@ export const checkInRefusalDataSchema = {
   wrong_performance: z.object({ performance: performanceSummarySchema }),
   /** 409 too_early: when the doors open. */
   too_early: z.object({ opens_at: z.iso.datetime({ offset: true }) }),
+  /** 409 performance_cancelled: staff cancelled the whole performance the ticket is for. */
+  performance_cancelled: z.object({ performance: performanceSummarySchema }),
 } as const;

@@ -31,4 +31,18 @@ describe('the door decision', () => {
     expect(decide(ticket(), '2026-12-05T17:00:00.000Z').kind).toBe('admit');
     expect(decide(ticket(), '2026-12-06T02:00:01.000Z').kind).toBe('too_late');
   });
+
+  it('says why a ticket is revoked when its source says, and a cancelled performance before anything else of the ticket', () => {
+    expect(decide(ticket({ revoked: true, revokedWhy: 'replaced' }))).toEqual({ kind: 'revoked', reservationId: 7, why: 'replaced' });
+    expect(decide(ticket({ revoked: true }))).toEqual({ kind: 'revoked', reservationId: 7, why: null });
+    const cancelledNight = (t: TicketState, at = '2026-12-05T19:30:00.000Z') =>
+      decideCheckIn({ ticket: t, performanceId: 3, window, at, performanceCancelled: true });
+    for (const t of [ticket(), ticket({ revoked: true, revokedWhy: 'cancelled' }), ticket({ checkedIn: { at: '2026-12-05T19:00:00.000Z', by: null, device: null } })]) {
+      expect(cancelledNight(t)).toEqual({ kind: 'revoked', reservationId: 7, why: 'performance_cancelled' });
+    }
+    // Even outside the door window: the guest needs to hear that the night is cancelled, not that they are early.
+    expect(cancelledNight(ticket(), '2026-12-01T10:00:00.000Z').kind).toBe('revoked');
+    // Another night's ticket is still "other performance".
+    expect(cancelledNight(ticket({ performanceId: 4 })).kind).toBe('wrong_performance');
+  });
 });

@@ -3,12 +3,21 @@
  * offline sync) and by the door app with no network. Same inputs, same answer, everywhere.
  */
 
+/**
+ * Why a ticket no longer works, when it is known: its reservation was cancelled, a newer ticket
+ * replaced it, or staff cancelled the whole performance (the door says so: the guest is not at
+ * fault and has been emailed).
+ */
+export type RevokedWhy = 'cancelled' | 'replaced' | 'performance_cancelled';
+
 export interface TicketState {
   reservationId: number;
   performanceId: number;
   partySize: number;
   /** Cancelled reservation or replaced ticket. */
   revoked: boolean;
+  /** Why it is revoked, when the source says (a manifest's refused set, the server's rows). */
+  revokedWhy?: RevokedWhy | null;
   checkedIn: { at: string; by: string | null; device: string | null } | null;
 }
 
@@ -23,7 +32,7 @@ export interface DoorWindow {
 export type Verdict =
   | { kind: 'admit'; reservationId: number; partySize: number }
   | { kind: 'already_admitted'; reservationId: number; partySize: number; at: string; by: string | null; device: string | null }
-  | { kind: 'revoked'; reservationId: number }
+  | { kind: 'revoked'; reservationId: number; why: RevokedWhy | null }
   | { kind: 'wrong_performance'; reservationId: number; performanceId: number }
   | { kind: 'too_early'; reservationId: number; opensAt: string }
   | { kind: 'too_late'; reservationId: number }
@@ -38,6 +47,8 @@ export function decideCheckIn(input: {
   window: DoorWindow;
   /** Corrected scan time (ISO). */
   at: string;
+  /** Staff cancelled the performance being scanned: every ticket of it refuses, with that reason. */
+  performanceCancelled?: boolean;
 }): Verdict {
   const { ticket } = input;
   if (!ticket) return { kind: 'unknown' };
@@ -45,7 +56,10 @@ export function decideCheckIn(input: {
   if (ticket.performanceId !== input.performanceId) {
     return { kind: 'wrong_performance', reservationId, performanceId: ticket.performanceId };
   }
-  if (ticket.revoked) return { kind: 'revoked', reservationId };
+  // Before the ticket's own state: a cancelled performance is the reason a guest needs to hear,
+  // whatever else happened to the reservation.
+  if (input.performanceCancelled) return { kind: 'revoked', reservationId, why: 'performance_cancelled' };
+  if (ticket.revoked) return { kind: 'revoked', reservationId, why: ticket.revokedWhy ?? null };
   const at = Date.parse(input.at);
   const starts = Date.parse(input.window.startsAt);
   if (at < starts - input.window.opensBeforeMs) {

@@ -121,6 +121,29 @@ describe('parseManifest', () => {
       expect(() => parseManifest(JSON.stringify(bad)), JSON.stringify(bad)).toThrow();
     }
   });
+
+  it('reads the other nights\' code prefixes and a cancelled performance, which older documents lack', () => {
+    const full = JSON.parse(body) as { performance: Record<string, unknown> } & Record<string, unknown>;
+    const night = { id: 8, starts_at: '2026-12-02T20:00:00.000Z', tickets: [['00112233aabbccdd', 5], ['0011223344556677', 6]] };
+    const withCodes = { ...full, others: [{ ...night, codes: ['a1b2c3d4', ''] }] };
+    expect(parseManifest(JSON.stringify(withCodes))).toMatchObject({ others: withCodes.others });
+    const cancelled = { ...full, performance: { ...full.performance, cancelled_at: '2026-12-01T10:00:00.000Z' } };
+    expect(parseManifest(JSON.stringify(cancelled))).toMatchObject({ performance: { cancelled_at: '2026-12-01T10:00:00.000Z' } });
+    const delta = { v: 1, type: 'delta', performance_id: 7, since: 1, seq: 2, generated_at: '2026-12-01T18:00:00.000Z', upserts: [], revoked: [] };
+    expect(parseManifest(JSON.stringify({ ...delta, performance_cancelled_at: null })).type).toBe('delta');
+    expect(parseManifest(JSON.stringify({ ...delta, performance_cancelled_at: '2026-12-01T10:00:00.000Z' })).type).toBe('delta');
+
+    for (const bad of [
+      // One code per ticket, 8 hex characters or none.
+      { ...full, others: [{ ...night, codes: ['a1b2c3d4'] }] },
+      { ...full, others: [{ ...night, codes: ['a1b2c3', 'a1b2c3d4'] }] },
+      { ...full, others: [{ ...night, codes: ['A1B2C3D4', ''] }] },
+      { ...full, performance: { ...full.performance, cancelled_at: 'yesterday' } },
+      { ...delta, performance_cancelled_at: 7 },
+    ]) {
+      expect(() => parseManifest(JSON.stringify(bad)), JSON.stringify(bad)).toThrow();
+    }
+  });
 });
 
 describe('isReplay', () => {

@@ -38,6 +38,12 @@ export interface ManifestEntry {
 export const HASH_PREFIX_LENGTH = 16;
 export const hashPrefix = (tokenHash: string): string => tokenHash.slice(0, HASH_PREFIX_LENGTH);
 
+/**
+ * Only these two, on purpose: a door app that has not applied its update yet refuses a whole
+ * document with a reason it does not know (and would go on scanning with its old list). A whole
+ * performance cancelled is said by the performance instead (`cancelled_at`), which older apps
+ * ignore; its tickets are `cancelled` here.
+ */
 export type RefusedWhy = 'cancelled' | 'replaced';
 /** A ticket of this performance that no longer works: [hash prefix, reservation id, why]. */
 export type RefusedTicket = [prefix: string, reservationId: number, why: RefusedWhy];
@@ -51,7 +57,25 @@ export interface OtherPerformanceTickets {
   id: number;
   starts_at: string;
   tickets: [prefix: string, reservationId: number][];
+  /**
+   * The reservation codes of the same tickets, in the same order: the first CODE_PREFIX_LENGTH
+   * hex characters of SHA-256 of the code ('' for a reservation without one), so that a code
+   * typed at the door is "other performance" too. Absent (older server): codes of other nights
+   * are unknown.
+   */
+  codes?: string[];
 }
+
+/**
+ * Shorter than a token's prefix, for two reasons. Codes are typed, not secret: 8 characters of
+ * a 31-letter alphabet (about 40 bits), and 32 bits of their hash would let a lost phone's
+ * reader narrow each one down to a couple of hundred candidates, not to the code. And 4 bytes
+ * per ticket keep another night's 1,800 codes under 10 KB. A prefix only ever refuses, and only
+ * for a code no entry of this night matches: a collision (about 2^-32 per code of another night)
+ * names the wrong night for a code that would otherwise be unknown.
+ */
+export const CODE_PREFIX_LENGTH = 8;
+export const codePrefix = (codeHash: string): string => codeHash.slice(0, CODE_PREFIX_LENGTH);
 
 /** How far from this performance another night of the show counts as a likely mix-up. */
 export const OTHER_PERFORMANCES_WITHIN_MS = 7 * 86_400_000;
@@ -64,6 +88,11 @@ export interface ManifestPerformance {
   /** door window, from the server's configuration */
   opens_before_ms: number;
   closes_after_ms: number;
+  /**
+   * When staff cancelled the whole performance: every ticket of it refuses with "this
+   * performance was cancelled". Absent (older server) or null: not cancelled.
+   */
+  cancelled_at?: string | null;
 }
 
 export interface FullManifest {
@@ -101,6 +130,8 @@ export interface DeltaManifest {
   revoked: number[];
   /** Tickets of the changed reservations that stopped working (cancelled, replaced). */
   refused?: RefusedTicket[];
+  /** The performance's `cancelled_at` as it is now (absent from older servers: unchanged). */
+  performance_cancelled_at?: string | null;
 }
 
 export type Manifest = FullManifest | DeltaManifest;
@@ -129,14 +160,19 @@ function isRefused(value: unknown): value is RefusedTicket {
   return Array.isArray(value) && value.length === 3 && isPrefix(value[0]) && isId(value[1]) && (value[2] === 'cancelled' || value[2] === 'replaced');
 }
 
+const isCodePrefix = (value: unknown): boolean => typeof value === 'string' && /^(?:[0-9a-f]{8})?$/.test(value);
+const isInstant = (value: unknown): boolean => typeof value === 'string' && !Number.isNaN(Date.parse(value));
+/** An optional instant that older documents lack: absent or null is "none". */
+const optionalInstant = (value: unknown): boolean => value === undefined || value === null || isInstant(value);
+
 function isOtherPerformance(value: unknown): value is OtherPerformanceTickets {
   return (
     isObject(value) &&
     isId(value.id) &&
-    typeof value.starts_at === 'string' &&
-    !Number.isNaN(Date.parse(value.starts_at)) &&
+    isInstant(value.starts_at) &&
     Array.isArray(value.tickets) &&
-    value.tickets.every((t) => Array.isArray(t) && t.length === 2 && isPrefix(t[0]) && isId(t[1]))
+    value.tickets.every((t) => Array.isArray(t) && t.length === 2 && isPrefix(t[0]) && isId(t[1])) &&
+    (value.codes === undefined || (Array.isArray(value.codes) && value.codes.length === value.tickets.length && value.codes.every(isCodePrefix)))
   );
 }
 
@@ -150,6 +186,7 @@ export function parseManifest(text: string): Manifest {
   if (value.type === 'full') {
     if (
       !isObject(value.performance) ||
+      !optionalInstant(value.performance.cancelled_at) ||
       !Array.isArray(value.entries) ||
       !value.entries.every(isEntry) ||
       !optionalList(value.refused, isRefused) ||
@@ -164,7 +201,8 @@ export function parseManifest(text: string): Manifest {
       !Array.isArray(value.upserts) ||
       !value.upserts.every(isEntry) ||
       !Array.isArray(value.revoked) ||
-      !optionalList(value.refused, isRefused)
+      !optionalList(value.refused, isRefused) ||
+      !optionalInstant(value.performance_cancelled_at)
     ) {
       throw new Error('malformed manifest delta');
     }

@@ -55,6 +55,8 @@ export type ScanResult = ScanOutcome['result'];
 export interface DoorGuest {
   reservation_id: number;
   name: string;
+  /** Admitted as a typed code would be (online: through the server, which records it as online). */
+  code: string | null;
   party_size: number;
   checked_in_at: string | null;
 }

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mailOutbox, reservations, reservationTokens } from '../db/schema.js';
+import { mailOutbox, performances, reservations, reservationTokens } from '../db/schema.js';
 import { AppError } from '../lib/errors.js';
 import { hashToken } from '../lib/tokens.js';
 import {
@@ -119,6 +119,17 @@ describe('creating a pending reservation', () => {
     expect(await codeOf(aPendingReservation(ctx, closed.performance.id))).toBe('booking_closed');
     expect(await codeOf(aPendingReservation(ctx, past.performance.id))).toBe('booking_closed');
     expect(await codeOf(aPendingReservation(ctx, hidden.performance.id))).toBe('not_found');
+  });
+
+  it('refuses to confirm a booking written just after its performance was cancelled', async () => {
+    const { performance } = await aPerformance(ctx, { capacity: 10 });
+    // The straggler: booked while the performance was open, the cancellation committed since.
+    const pending = await aPendingReservation(ctx, performance.id, 2);
+    await ctx.services.database.db.update(performances).set({ cancelledAt: new Date(), bookingOpen: false }).where(eq(performances.id, performance.id));
+    expect(await codeOf(ctx.services.bookings.confirm(pending.rawConfirmationToken))).toBe('booking_closed');
+    const [row] = await ctx.services.database.db.select().from(reservations).where(eq(reservations.id, pending.reservation.id));
+    expect(row!.status).toBe('pending');
+    expect(await codeOf(aPendingReservation(ctx, performance.id))).toBe('booking_closed');
   });
 
   it('counts additional and manually occupied seats', async () => {

@@ -160,6 +160,9 @@ export class BookingService {
       }
       const performance = await loadPerformanceForBooking(tx, reservation.performanceId, { lock: true });
       if (!performance) throw notFound('Performance not found.');
+      // Read under the lock: a booking written just before a whole-performance cancellation
+      // committed is refused here, not turned into a ticket for a cancelled night.
+      if (performance.cancelledAt) throw new AppError('booking_closed', 'This performance was cancelled.');
       if (performance.startsAt <= now) {
         throw new AppError('booking_closed', 'This performance has already started.');
       }

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { checkInConfirmSchema } from '../../../shared/src/check-in-contracts.js';
+import { checkInCodeConfirmSchema, checkInConfirmSchema } from '../../../shared/src/check-in-contracts.js';
 import { tokenBodySchema } from '../../../shared/src/contracts.js';
 import type { AppEnv } from '../app-context.js';
 import { currentUser, requireRole } from '../auth/auth-middleware.js';
@@ -20,4 +20,13 @@ export const checkInRoutes = new Hono<AppEnv>()
     await services.throttle.hit('check_in_confirm', String(user.id), services.env.THROTTLE_CHECK_IN_CONFIRM);
     const { token, performance_id, device_id, event_id } = await jsonBody(c, checkInConfirmSchema);
     return c.json(await services.checkIns.confirm(token, user, { performanceId: performance_id, deviceId: device_id, eventId: event_id }));
+  })
+  // A reservation code typed at the door, online: the same judgement, the guest's name in the
+  // answer. Codes are short: the same throttle as scans keeps a stolen session from trying many.
+  .post('/confirm-code', async (c) => {
+    const { services } = c.var;
+    const user = currentUser(c);
+    await services.throttle.hit('check_in_confirm', String(user.id), services.env.THROTTLE_CHECK_IN_CONFIRM);
+    const { code, performance_id, device_id, event_id } = await jsonBody(c, checkInCodeConfirmSchema);
+    return c.json(await services.checkIns.confirmCode(code, user, { performanceId: performance_id, deviceId: device_id, eventId: event_id }));
   });

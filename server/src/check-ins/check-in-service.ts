@@ -1,5 +1,5 @@
 import { decideCheckIn, type DoorWindow } from '../../../shared/src/check-in-decision.js';
-import type { CheckInAnswer } from '../../../shared/src/check-in-contracts.js';
+import type { CheckInAnswer, CheckInUndoAnswer } from '../../../shared/src/check-in-contracts.js';
 import { insertAudit } from '../audit/audit-repository.js';
 import { recordDoorChange } from '../door/door-changes-repository.js';
 import { findDevice } from '../door/door-repository.js';
@@ -8,7 +8,16 @@ import { findToken, type ReservationRow } from '../bookings/booking-repository.j
 import type { Db, Executor } from '../db/client.js';
 import { AppError, invalidToken, notFound } from '../lib/errors.js';
 import { hashToken, looksLikeToken } from '../lib/tokens.js';
-import { findCheckIn, findPerformanceSummary, insertCheckInOnce, type CheckInRecord } from './check-in-repository.js';
+import {
+  CHECK_IN_UNDO_ACTION,
+  deleteCheckIn,
+  findCheckIn,
+  findPerformanceSummary,
+  insertCheckInOnce,
+  lockReservation,
+  reservationsByCode,
+  type CheckInRecord,
+} from './check-in-repository.js';
 
 /** Only what the door needs: no email, phone or notes. */
 export type CheckInPreview = CheckInAnswer;
@@ -32,6 +41,9 @@ const summaryJson = (performance: Summary) => ({
 
 const staffLabel = (record: CheckInRecord) => record.staffName || record.staffEmail || null;
 
+const performanceCancelled = (performance: Summary) =>
+  new AppError('performance_cancelled', 'This performance was cancelled.', { data: { performance: summaryJson(performance) } });
+
 export class CheckInService {
   constructor(
     private readonly db: Db,
@@ -51,7 +63,56 @@ export class CheckInService {
    * same as offline), so a ticket of another night or outside the door window is refused.
    */
   async confirm(rawToken: string, staff: SessionUser, scan: DoorScan = {}): Promise<CheckInPreview> {
-    const reservation = await this.reservationForToken(this.db, rawToken);
+    return this.admit(await this.reservationForToken(this.db, rawToken), staff, scan);
+  }
+
+  /**
+   * A reservation code typed at the door while the phone is online: judged like a scanned
+   * ticket for the door's performance, so another night's code says which night, and the answer
+   * names the guest. Admitted here, the check-in is an online one.
+   */
+  async confirmCode(code: string, staff: SessionUser, scan: DoorScan & { performanceId: number }): Promise<CheckInPreview> {
+    const [reservation] = await reservationsByCode(this.db, code, scan.performanceId);
+    if (!reservation) throw new AppError('unknown_code', 'No reservation has this code.');
+    await this.mustBeConfirmed(reservation);
+    return this.admit(reservation, staff, scan);
+  }
+
+  /**
+   * Undoes a check-in (admitted by mistake, a guest who left and comes back later): the row goes,
+   * the door devices learn it from the next manifest delta, and the history keeps what was
+   * undone, by whom and why. The reservation is locked first, as the sync locks it: a batch of
+   * scans being decided for it finishes before, or sees the undo after.
+   */
+  async undo(reservationId: number, reason: string, actor: SessionUser): Promise<CheckInUndoAnswer> {
+    const now = this.now();
+    return this.db.transaction(async (tx) => {
+      const reservation = await lockReservation(tx, reservationId);
+      if (!reservation) throw notFound('Reservation not found.');
+      const undone = await deleteCheckIn(tx, reservationId);
+      if (!undone) throw new AppError('not_checked_in', 'This reservation is not checked in.');
+      await recordDoorChange(tx, reservation.performanceId, reservationId);
+      const how = [undone.method, undone.staff && `by ${undone.staff}`, undone.deviceName].filter(Boolean).join(', ');
+      await insertAudit(tx, {
+        actorUserId: actor.id,
+        action: CHECK_IN_UNDO_ACTION,
+        entityType: 'reservation',
+        entityId: reservationId,
+        // Read back by the sync (sync-service.ts): scans made before this moment admit nobody.
+        at: now,
+        summary: `Check-in of ${undone.checkedInAt.toISOString()} (${how}) undone. Reason: ${reason}`,
+      });
+      return {
+        reservation_id: reservationId,
+        checked_in_at: undone.checkedInAt.toISOString(),
+        method: undone.method,
+        undone_at: now.toISOString(),
+        reason,
+      };
+    });
+  }
+
+  private async admit(reservation: ReservationRow, staff: SessionUser, scan: DoorScan): Promise<CheckInPreview> {
     if (scan.performanceId !== undefined) await this.judge(reservation, scan.performanceId);
     const device = scan.deviceId ? await findDevice(this.db, scan.deviceId) : undefined;
     if (device?.revokedAt) throw new AppError('device_revoked', 'This device was revoked: its local data must be erased.');
@@ -90,10 +151,12 @@ export class CheckInService {
       performanceId: scanningPerformanceId,
       window: { startsAt: performance.startsAt.toISOString(), ...this.window },
       at: this.now().toISOString(),
+      performanceCancelled: performance.cancelledAt !== null,
     });
     if (verdict.kind === 'wrong_performance') {
       throw new AppError('wrong_performance', 'This ticket is for another performance.', { data: { performance: summaryJson(performance) } });
     }
+    if (verdict.kind === 'revoked') throw performanceCancelled(performance);
     if (verdict.kind === 'too_early') throw new AppError('too_early', 'The doors are not open yet.', { data: { opens_at: verdict.opensAt } });
     if (verdict.kind === 'too_late') throw new AppError('too_late', 'This performance is over.');
   }
@@ -101,13 +164,24 @@ export class CheckInService {
   private async reservationForToken(db: Executor, rawToken: string): Promise<ReservationRow> {
     if (!looksLikeToken(rawToken)) throw invalidToken('Check-in token is invalid.');
     const found = await findToken(db, hashToken(rawToken), 'check_in');
-    if (!found || found.token.revokedAt || found.token.usedAt || found.token.expiresAt <= this.now()) {
+    if (!found || found.token.usedAt || found.token.expiresAt <= this.now()) throw invalidToken('Check-in token is invalid.');
+    // A cancellation revokes the ticket too; the door should hear "cancelled" (or "performance
+    // cancelled") for it, not "unknown". A ticket replaced before that stays simply invalid.
+    const { revokedAt } = found.token;
+    const { cancelledAt } = found.reservation;
+    if (revokedAt && !(found.reservation.status === 'cancelled' && cancelledAt && revokedAt >= cancelledAt)) {
       throw invalidToken('Check-in token is invalid.');
     }
-    if (found.reservation.status !== 'confirmed') {
-      throw new AppError('reservation_not_confirmed', 'The reservation is not confirmed.');
-    }
+    await this.mustBeConfirmed(found.reservation);
     return found.reservation;
+  }
+
+  /** A reservation that is not confirmed admits nobody; when its whole performance was cancelled, the door says that. */
+  private async mustBeConfirmed(reservation: ReservationRow): Promise<void> {
+    if (reservation.status === 'confirmed') return;
+    const performance = await findPerformanceSummary(this.db, reservation.performanceId);
+    if (performance?.cancelledAt) throw performanceCancelled(performance);
+    throw new AppError('reservation_not_confirmed', 'The reservation is not confirmed.');
   }
 
   private async describe(db: Executor, reservation: ReservationRow): Promise<CheckInPreview> {

@@ -131,6 +131,31 @@ describe('door app ↔ server sync', () => {
     expect(await door.scan(ticket.rawCheckInToken)).toMatchObject({ kind: 'revoked', revokedWhy: 'cancelled' });
   });
 
+  it('a check-in undone by the box office: the phone learns it from the delta and admits the guest again, recorded again', async () => {
+    const { performance } = await aPerformance(ctx, { startsAt: soon() });
+    const ticket = await aConfirmedReservation(ctx, performance.id, 2);
+    const staff = (await loggedIn(ctx, 'box_office')).user;
+    const door = await aDoor('Door 6', performance.id);
+    expect((await door.scan(ticket.rawCheckInToken)).kind).toBe('admit');
+    expect((await door.sync()).sent).toBe(1);
+    await ctx.services.checkIns.undo(ticket.reservation.id, 'Admitted the wrong party', staff);
+
+    // A list made more than the clock margin after the server had the scan: nobody is in.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await door.refresh();
+    expect(await door.db.entries.get(ticket.reservation.id)).toMatchObject({ c: null });
+    expect((await door.db.entries.get(ticket.reservation.id))?.lc).toBeUndefined();
+    expect((await door.scan(ticket.rawCheckInToken)).kind).toBe('admit');
+    expect(await door.sync()).toMatchObject({ sent: 1, rejected: [], conflicts: [] });
+    expect(await ctx.services.database.db.select().from(checkIns).where(eq(checkIns.reservationId, ticket.reservation.id))).toMatchObject([{ method: 'offline' }]);
+
+    // Undone again after the phone had seen the check-in in its list: the same.
+    await door.refresh();
+    await ctx.services.checkIns.undo(ticket.reservation.id, 'Left to fetch a coat', staff);
+    await door.refresh();
+    expect((await door.scan(ticket.rawCheckInToken)).kind).toBe('admit');
+  });
+
   it('sends 1,200 queued scans in batches of 500', async () => {
     const { performance } = await aPerformance(ctx, { startsAt: soon() });
     const ticket = await aConfirmedReservation(ctx, performance.id, 1);

@@ -15,7 +15,7 @@ export async function doorPerformances(db: Executor, from: Date, until: Date) {
 
 export async function performanceForDoor(db: Executor, performanceId: number) {
   const rows = await db
-    .select({ id: performances.id, startsAt: performances.startsAt, showTitle: shows.title, venueName: venues.name })
+    .select({ id: performances.id, startsAt: performances.startsAt, cancelledAt: performances.cancelledAt, showTitle: shows.title, venueName: venues.name })
     .from(performances)
     .innerJoin(shows, eq(shows.id, performances.showId))
     .innerJoin(venues, eq(venues.id, performances.venueId))
@@ -111,10 +111,10 @@ export function otherPerformancesOfShow(db: Executor, performanceId: number, fro
     .orderBy(asc(performances.startsAt), asc(performances.id));
 }
 
-/** Live check-in token hashes of the confirmed reservations of these performances. */
+/** Live check-in token hashes (and codes) of the confirmed reservations of these performances. */
 export function liveTicketHashes(db: Executor, performanceIds: number[]) {
   return db
-    .select({ performanceId: reservations.performanceId, reservationId: reservations.id, tokenHash: reservationTokens.tokenHash })
+    .select({ performanceId: reservations.performanceId, reservationId: reservations.id, tokenHash: reservationTokens.tokenHash, code: reservations.code })
     .from(reservations)
     .innerJoin(
       reservationTokens,
@@ -161,7 +161,13 @@ const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${c
 /** Confirmed guests of a performance whose name contains `q`, for admission by name. */
 export function guestsByName(db: Executor, performanceId: number, q: string, limit: number) {
   return db
-    .select({ reservationId: reservations.id, name: reservations.name, partySize: reservations.partySize, checkedInAt: checkIns.checkedInAt })
+    .select({
+      reservationId: reservations.id,
+      name: reservations.name,
+      code: reservations.code,
+      partySize: reservations.partySize,
+      checkedInAt: checkIns.checkedInAt,
+    })
     .from(reservations)
     .leftJoin(checkIns, eq(checkIns.reservationId, reservations.id))
     .where(and(eq(reservations.performanceId, performanceId), eq(reservations.status, 'confirmed'), ilike(reservations.name, likePattern(q))))

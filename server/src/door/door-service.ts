@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DeltaManifest, FullManifest, ManifestEntry, OtherPerformanceTickets, RefusedTicket } from '../../../shared/src/manifest.js';
-import { hashPrefix, MANIFEST_VERSION, OTHER_PERFORMANCES_WITHIN_MS, sha256Hex } from '../../../shared/src/manifest.js';
+import { codePrefix, hashPrefix, MANIFEST_VERSION, OTHER_PERFORMANCES_WITHIN_MS, sha256Hex } from '../../../shared/src/manifest.js';
 import { insertAudit } from '../audit/audit-repository.js';
 import type { SessionUser } from '../auth/sessions.js';
 import type { Db } from '../db/client.js';
@@ -44,16 +44,22 @@ async function refusedOf(db: Db, performanceId: number, ids?: number[]): Promise
   return rows.map((row) => [hashPrefix(row.tokenHash), row.reservationId, row.why]);
 }
 
-/** The show's other nights within ±7 days, each with its live tickets' hash prefixes. */
+/** The show's other nights within ±7 days, each with its live tickets' hash prefixes and their codes' prefixes. */
 async function othersOf(db: Db, performance: { id: number; startsAt: Date }): Promise<OtherPerformanceTickets[]> {
   const start = performance.startsAt.getTime();
   const nights = await otherPerformancesOfShow(db, performance.id, new Date(start - OTHER_PERFORMANCES_WITHIN_MS), new Date(start + OTHER_PERFORMANCES_WITHIN_MS));
   const tickets = await liveTicketHashes(db, nights.map((n) => n.id));
-  return nights.map((night) => ({
-    id: night.id,
-    starts_at: night.startsAt.toISOString(),
-    tickets: tickets.filter((t) => t.performanceId === night.id).map((t): [string, number] => [hashPrefix(t.tokenHash), t.reservationId]),
-  }));
+  return Promise.all(
+    nights.map(async (night) => {
+      const own = tickets.filter((t) => t.performanceId === night.id);
+      return {
+        id: night.id,
+        starts_at: night.startsAt.toISOString(),
+        tickets: own.map((t): [string, number] => [hashPrefix(t.tokenHash), t.reservationId]),
+        codes: await Promise.all(own.map(async (t) => (t.code ? codePrefix(await sha256Hex(t.code)) : ''))),
+      };
+    }),
+  );
 }
 
 export interface SignedDocument {
@@ -111,6 +117,7 @@ export class DoorService {
           starts_at: performance.startsAt.toISOString(),
           opens_before_ms: this.env.DOOR_OPENS_BEFORE,
           closes_after_ms: this.env.CHECK_IN_GRACE,
+          cancelled_at: performance.cancelledAt?.toISOString() ?? null,
         },
         seq,
         generated_at: generatedAt,
@@ -135,6 +142,9 @@ export class DoorService {
         upserts: await Promise.all(rows.map(entryOf)),
         revoked: changed.filter((id) => !live.has(id)),
         refused,
+        // Every delta says it: a cancellation of the whole performance reaches the phone with the
+        // cancelled reservations, and the phone words their refusal with it.
+        performance_cancelled_at: performance.cancelledAt?.toISOString() ?? null,
       };
     }
     const body = JSON.stringify(document);
@@ -148,7 +158,8 @@ export class DoorService {
    */
   async guests(performanceId: number, q: string) {
     const rows = await guestsByName(this.db, performanceId, q, 20);
-    return rows.map((r) => ({ reservation_id: r.reservationId, name: r.name, party_size: r.partySize, checked_in_at: r.checkedInAt?.toISOString() ?? null }));
+    // The code lets the phone admit the guest found as it admits a typed code (online: through the server).
+    return rows.map((r) => ({ reservation_id: r.reservationId, name: r.name, code: r.code, party_size: r.partySize, checked_in_at: r.checkedInAt?.toISOString() ?? null }));
   }
 
   async registerDevice(name: string, staff: SessionUser) {

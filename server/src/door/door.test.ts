@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGuest } from '../../../shared/src/guest-seal.js';
-import { hashPrefix, parseManifest, sha256Hex, verifyManifestSignature, type FullManifest, type DeltaManifest, type PublicKeyJwk } from '../../../shared/src/manifest.js';
+import { codePrefix, hashPrefix, parseManifest, sha256Hex, verifyManifestSignature, type FullManifest, type DeltaManifest, type PublicKeyJwk } from '../../../shared/src/manifest.js';
 import { checkIns, performances, reservations, reservationTokens, scanEvents } from '../db/schema.js';
 import { hashToken } from '../lib/tokens.js';
 import { aPerformanceWithTickets } from '../test/bulk-tickets.js';
@@ -211,7 +211,7 @@ describe('offline sync', () => {
     const ticket = await aConfirmedReservation(ctx, performance.id, 2);
     const found = await ctx.client.get(`/api/door/performances/${performance.id}/guests?q=ross`, { cookie: door.cookie });
     expect(found.status).toBe(200);
-    expect(found.body).toEqual([{ reservation_id: ticket.reservation.id, name: 'Maria Rossi', party_size: 2, checked_in_at: null }]);
+    expect(found.body).toEqual([{ reservation_id: ticket.reservation.id, name: 'Maria Rossi', code: ticket.reservation.code, party_size: 2, checked_in_at: null }]);
     expect(Object.keys(found.body[0])).not.toContain('email');
     const literal = await ctx.client.get(`/api/door/performances/${performance.id}/guests?q=%25%25`, { cookie: door.cookie });
     expect(literal.body).toEqual([]);
@@ -276,7 +276,7 @@ describe('why a ticket is refused, offline too', () => {
     const { performance } = await aPerformance(ctx, { startsAt: soon() });
     const ticket = await aConfirmedReservation(ctx, performance.id, 2);
     const boxOffice = await loggedIn(ctx, 'box_office');
-    await ctx.services.bookings.resend(ticket.reservation.id, boxOffice.user);
+    await ctx.services.bookings.reissue(ticket.reservation.id, boxOffice.user);
     const before = (await fetchManifest(performance.id)).manifest as FullManifest;
     const current = before.entries.find((e) => e.r === ticket.reservation.id)!;
     expect(current.h).not.toBe(hashToken(ticket.rawCheckInToken));
@@ -306,8 +306,9 @@ describe('why a ticket is refused, offline too', () => {
     await aConfirmedReservation(ctx, otherShow.performance.id, 1);
 
     const full = (await fetchManifest(tonight.performance.id)).manifest as FullManifest;
+    const codeOf = async (code: string | null) => codePrefix(await sha256Hex(code!));
     expect(full.others).toEqual([
-      { id: lastWeek.id, starts_at: lastWeek.startsAt.toISOString(), tickets: [] },
+      { id: lastWeek.id, starts_at: lastWeek.startsAt.toISOString(), tickets: [], codes: [] },
       {
         id: tomorrow.id,
         starts_at: tomorrow.startsAt.toISOString(),
@@ -315,6 +316,8 @@ describe('why a ticket is refused, offline too', () => {
           [hashPrefix(hashToken(a.rawCheckInToken)), a.reservation.id],
           [hashPrefix(hashToken(b.rawCheckInToken)), b.reservation.id],
         ],
+        // The typed codes of the same tickets, in the same order: "other performance" for a code too.
+        codes: [await codeOf(a.reservation.code), await codeOf(b.reservation.code)],
       },
     ]);
     // Seen from tomorrow, tonight's guest is the one on the wrong night.
@@ -328,7 +331,7 @@ describe('why a ticket is refused, offline too', () => {
     const resent = await aConfirmedReservation(ctx, performance.id, 1);
     const first = (await fetchManifest(performance.id)).manifest as FullManifest;
     await ctx.services.bookings.cancel(cancelled.reservation.id, null);
-    await ctx.services.bookings.resend(resent.reservation.id, (await loggedIn(ctx, 'box_office')).user);
+    await ctx.services.bookings.reissue(resent.reservation.id, (await loggedIn(ctx, 'box_office')).user);
 
     const { manifest, valid } = await fetchManifest(performance.id, first.seq);
     expect(valid).toBe(true);
@@ -360,6 +363,10 @@ describe('why a ticket is refused, offline too', () => {
     const gzipped = (value: unknown) => gzipSync(JSON.stringify(value)).byteLength;
     // About 12 bytes a ticket gzipped: 8 of them are the hash prefix, which does not compress.
     expect(gzipped(own.refused)).toBeLessThan(200 * 16);
-    expect(gzipped(next.others)).toBeLessThan(1800 * 14);
+    // The codes' prefixes add about 5 bytes a ticket (4 of entropy).
+    const codes = next.others![0]!.codes!;
+    expect(codes).toHaveLength(1800);
+    expect(gzipped(codes)).toBeLessThan(1800 * 6);
+    expect(gzipped(next.others)).toBeLessThan(1800 * (14 + 6));
   }, 60_000);
 });

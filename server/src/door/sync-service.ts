@@ -7,6 +7,7 @@ import { checkIns, devices, performances, reservations, reservationTokens, scanE
 import type { Env } from '../env.js';
 import { AppError, notFound } from '../lib/errors.js';
 import { insertAudit } from '../audit/audit-repository.js';
+import { lastUndoneAt } from '../check-ins/check-in-repository.js';
 import { insertConflictTrail, scanAuthor } from './conflict-trail-repository.js';
 import { recordDoorChange } from './door-changes-repository.js';
 import { findDevice, scanEventsById, touchDevice } from './door-repository.js';
@@ -103,11 +104,16 @@ export class SyncService {
     const current = new Map(
       (reservationIds.length ? await tx.select().from(checkIns).where(inArray(checkIns.reservationId, reservationIds)) : []).map((c) => [c.reservationId, c]),
     );
+    // Read under the locks: an undo (check-in-service.ts) locks the reservation too.
+    const undoneAt = await lastUndoneAt(tx, reservationIds);
     const performanceIds = [...new Set(fresh.map((e) => e.performance_id))];
-    const starts = new Map(
-      (await tx.select({ id: performances.id, startsAt: performances.startsAt }).from(performances).where(inArray(performances.id, performanceIds))).map(
-        (p) => [p.id, p.startsAt],
-      ),
+    const scanned = new Map(
+      (
+        await tx
+          .select({ id: performances.id, startsAt: performances.startsAt, cancelledAt: performances.cancelledAt })
+          .from(performances)
+          .where(inArray(performances.id, performanceIds))
+      ).map((p) => [p.id, p]),
     );
 
     // Earliest first: within one batch the first scan of a ticket is the one that admits it.
@@ -116,7 +122,7 @@ export class SyncService {
       const correctedAt = new Date(correctedMs(event));
       const ticket = resolved.get(event.id);
       const existing = ticket ? current.get(ticket.reservationId) : undefined;
-      const startsAt = starts.get(event.performance_id);
+      const performance = scanned.get(event.performance_id);
       const state: TicketState | undefined = ticket && {
         reservationId: ticket.reservationId,
         performanceId: ticket.performanceId,
@@ -124,20 +130,28 @@ export class SyncService {
         revoked: ticket.tokenRevoked || ticket.status !== 'confirmed',
         checkedIn: existing ? { at: existing.checkedInAt.toISOString(), by: null, device: existing.deviceId } : null,
       };
-      const verdict: Verdict = startsAt
+      const verdict: Verdict = performance
         ? decideCheckIn({
             ticket: state,
             performanceId: event.performance_id,
-            window: { startsAt: startsAt.toISOString(), opensBeforeMs: this.env.DOOR_OPENS_BEFORE, closesAfterMs: this.env.CHECK_IN_GRACE },
+            window: { startsAt: performance.startsAt.toISOString(), opensBeforeMs: this.env.DOOR_OPENS_BEFORE, closesAfterMs: this.env.CHECK_IN_GRACE },
             at: correctedAt.toISOString(),
+            performanceCancelled: performance.cancelledAt !== null,
           })
         : { kind: 'unknown' };
       let result = VERDICT_RESULT[verdict.kind];
       let winningEventId: string | null = null;
+      const undone = ticket ? undoneAt.get(ticket.reservationId) : undefined;
 
       if (ticket && existing && existing.eventId === event.id) {
         // This very scan was confirmed online and its answer lost on the way back (the online
         // check-in records the phone's event id): it is the check-in already, not a second scan.
+        result = 'accepted';
+      } else if (ticket && undone && correctedAt <= undone && (verdict.kind === 'admit' || verdict.kind === 'already_admitted')) {
+        // Staff undid this ticket's check-in after this scan was made (it arrives late: the
+        // phone was offline, or an online check-in's answer was lost). The undo settled
+        // everything before it: the scan let the guest in then, and is stored as such, but it
+        // neither brings the check-in back nor takes over one made after the undo.
         result = 'accepted';
       } else if (ticket && verdict.kind === 'admit') {
         await tx.insert(checkIns).values({

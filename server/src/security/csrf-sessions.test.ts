@@ -84,6 +84,8 @@ const VALID: Record<string, () => Promise<ValidRequest>> = {
   'POST /api/admin/reservations': async () => ({ body: { ...guest(), performance_id: (await aPerformance(ctx)).performance.id }, status: 201 }),
   'POST /api/admin/reservations/:id/cancel': async () => ({ params: { id: await aReservation() }, status: 200 }),
   'POST /api/admin/reservations/:id/resend': async () => ({ params: { id: await aReservation() }, status: 202 }),
+  'POST /api/admin/reservations/:id/reissue': async () => ({ params: { id: await aReservation() }, status: 200 }),
+  'PATCH /api/admin/reservations/:id': async () => ({ params: { id: await aReservation() }, body: { notes: 'Sedia a rotelle.' }, status: 200 }),
   'POST /api/admin/users': async () => ({ body: { email: `csrf-${randomUUID()}@azionelab.test`, role: 'door', password: 'a long enough password' }, status: 201 }),
   'PATCH /api/admin/users/:id': async () => ({ params: { id: String((await aUser(ctx, 'door')).id) }, body: { role: 'admin' }, status: 200 }),
   'POST /api/admin/users/:id/password': async () => ({ params: { id: String((await aUser(ctx, 'door')).id) }, body: { password: 'a new long password' }, status: 204 }),

@@ -1,8 +1,8 @@
-import { decideCheckIn, type TicketState, type Verdict } from '../../../../shared/src/check-in-decision';
+import { decideCheckIn, type RevokedWhy, type TicketState, type Verdict } from '../../../../shared/src/check-in-decision';
 import { openGuest } from '../../../../shared/src/guest-seal';
-import { sha256Hex, type ManifestPerformance, type RefusedWhy } from '../../../../shared/src/manifest';
+import { sha256Hex, type ManifestPerformance } from '../../../../shared/src/manifest';
 import type { DoorDb, StoredEntry, StoredManifest, StoredMark } from '../data/door-db';
-import { findByCodeHash, findByTokenHash, findMark } from '../data/manifest-store';
+import { findByCodeHash, findByTokenHash, findCodeMark, findMark } from '../data/manifest-store';
 import type { TicketInput } from './ticket-input';
 
 /*
@@ -10,7 +10,8 @@ import type { TicketInput } from './ticket-input';
  * the manifest entries, and judged by the same pure function the server uses
  * (shared/src/check-in-decision.ts), at the device's time corrected by the server clock offset.
  * A token no entry knows is looked up by its hash prefix among the marks (cancelled, replaced,
- * another night of the show), so the screen says why it is refused.
+ * another night of the show), and a typed code by its code's prefix (another night), so the
+ * screen says why it is refused.
  */
 
 export type TicketPresented = Exclude<TicketInput, { kind: 'invalid' }>;
@@ -25,7 +26,7 @@ export interface LocalDecision {
   /** For a ticket of another performance: from its manifest on this device, or from a mark. */
   otherPerformance: OtherPerformanceShown | null;
   /** For a refused ticket, when the manifest said why. */
-  revokedWhy: RefusedWhy | null;
+  revokedWhy: RevokedWhy | null;
 }
 
 /** What the screen says of the night a ticket is for. */
@@ -37,6 +38,7 @@ export function ticketStateOf(entry: StoredEntry): TicketState {
     performanceId: entry.p,
     partySize: entry.n,
     revoked: entry.x === true,
+    revokedWhy: entry.why ?? null,
     // The server's record first; otherwise what this device admitted and has not sent yet.
     checkedIn: entry.c ?? entry.lc ?? null,
   };
@@ -47,7 +49,7 @@ export function ticketStateOf(entry: StoredEntry): TicketState {
  * (for another night's ticket the decision says "wrong performance" before it looks at that).
  */
 export function ticketStateOfMark(mark: StoredMark): TicketState {
-  return { reservationId: mark.r, performanceId: mark.p, partySize: 0, revoked: true, checkedIn: null };
+  return { reservationId: mark.r, performanceId: mark.p, partySize: 0, revoked: true, revokedWhy: mark.why ?? null, checkedIn: null };
 }
 
 export function doorWindowOf(performance: ManifestPerformance) {
@@ -67,7 +69,10 @@ async function lookUp(db: DoorDb, ticket: TicketPresented, performanceId: number
     return entry?.k ? { hash: entry.k, entry } : { hash: '', entry: undefined };
   }
   const hash = await sha256Hex(ticket.kind === 'token' ? ticket.token : ticket.code);
-  if (ticket.kind === 'code') return { hash, entry: await findByCodeHash(db, hash, performanceId) };
+  if (ticket.kind === 'code') {
+    const entry = await findByCodeHash(db, hash, performanceId);
+    return { hash, entry, mark: entry ? undefined : await findCodeMark(db, hash, performanceId) };
+  }
   const entry = await findByTokenHash(db, hash);
   return { hash, entry, mark: entry ? undefined : await findMark(db, hash, performanceId) };
 }
@@ -89,11 +94,12 @@ export async function decideLocally(db: DoorDb, ticket: TicketPresented, scannin
     performanceId: scanning.performance_id,
     window: doorWindowOf(scanning.performance),
     at: at.toISOString(),
+    performanceCancelled: Boolean(scanning.performance.cancelled_at),
   });
   const [guest, other] = await Promise.all([
     ticket.kind === 'token' && entry?.g ? openGuest(ticket.token, entry.g) : null,
     verdict.kind === 'wrong_performance' ? otherPerformanceOf(db, verdict.performanceId, mark) : null,
   ]);
-  const revokedWhy = verdict.kind === 'revoked' ? (entry?.why ?? mark?.why ?? null) : null;
+  const revokedWhy = verdict.kind === 'revoked' ? verdict.why : null;
   return { verdict, entry, hash, guestName: guest?.name ?? null, otherPerformance: other, revokedWhy };
 }

@@ -1,8 +1,10 @@
+import type { RevokedWhy } from '../../../../shared/src/check-in-decision';
 import type { CheckInAnswer } from '../../../../shared/src/check-in-contracts';
 import { ApiError, request } from '../../lib/api';
 
 /*
- * The server's word on a scan, from `POST /api/check-ins/confirm` (shared/src/check-in-contracts.ts).
+ * The server's word on a scan, from `POST /api/check-ins/confirm` (a scanned ticket) or
+ * `POST /api/check-ins/confirm-code` (a typed reservation code), shared/src/check-in-contracts.ts.
  * The door names the performance it scans for, so the server judges the scan with the same
  * decision as the device: another night or outside the door window is a refusal with a reason.
  */
@@ -14,17 +16,22 @@ export interface OtherNight {
 }
 
 export type ConfirmAnswer =
-  | { kind: 'admitted'; name: string; at: string; by: string | null }
+  | { kind: 'admitted'; name: string; at: string; by: string | null; reservationId?: number; partySize?: number }
   | { kind: 'already_admitted'; at: string; by: string | null; device: string | null }
   /** The server would not admit it, and why. */
   | {
       kind: 'refused';
       reason: 'revoked' | 'unknown' | 'wrong_performance' | 'too_early' | 'too_late';
+      /** For `revoked`: cancelled, or the whole performance cancelled. */
+      why?: RevokedWhy;
       performance?: OtherNight;
       opensAt?: string;
     }
   /** Offline, slow, throttled, signed out...: the device's verdict stands. */
   | { kind: 'no_answer' };
+
+/** What the phone asks the server about: a scanned ticket, or a code staff typed. */
+export type OnlineTicket = { kind: 'token'; token: string } | { kind: 'code'; code: string };
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
@@ -47,35 +54,50 @@ export interface DoorScan {
   eventId: string;
 }
 
-export async function confirmOnline(token: string, scan: DoorScan, signal: AbortSignal): Promise<ConfirmAnswer> {
+export async function confirmOnline(ticket: OnlineTicket, scan: DoorScan, signal: AbortSignal): Promise<ConfirmAnswer> {
+  const [path, body] =
+    ticket.kind === 'token' ? ['/api/check-ins/confirm', { token: ticket.token }] : ['/api/check-ins/confirm-code', { code: ticket.code }];
   try {
-    const answer = await request<CheckInAnswer>('POST', '/api/check-ins/confirm', {
-      body: { token, performance_id: scan.performanceId, device_id: scan.deviceId, event_id: scan.eventId },
+    const answer = await request<CheckInAnswer>('POST', path, {
+      body: { ...body, performance_id: scan.performanceId, device_id: scan.deviceId, event_id: scan.eventId },
       signal,
       timeoutMs: CONFIRM_TIMEOUT_MS,
     });
-    return { kind: 'admitted', name: answer.name, at: answer.checked_in_at ?? new Date().toISOString(), by: answer.checked_in_by };
+    return {
+      kind: 'admitted',
+      name: answer.name,
+      at: answer.checked_in_at ?? new Date().toISOString(),
+      by: answer.checked_in_by,
+      reservationId: answer.reservation_id,
+      partySize: answer.party_size,
+    };
   } catch (error) {
-    if (!(error instanceof ApiError)) return { kind: 'no_answer' };
-    const { data } = error;
-    switch (error.code) {
-      case 'already_checked_in':
-        return { kind: 'already_admitted', at: text(data.checked_in_at) ?? new Date().toISOString(), by: text(data.checked_in_by), device: text(data.checked_in_device) };
-      // A token the server does not know (any more): replaced, or never issued.
-      case 'invalid_token':
-        return { kind: 'refused', reason: 'unknown' };
-      case 'reservation_not_confirmed':
-        return { kind: 'refused', reason: 'revoked' };
-      case 'wrong_performance': {
-        const performance = otherNight(data.performance);
-        return { kind: 'refused', reason: 'wrong_performance', ...(performance && { performance }) };
-      }
-      case 'too_early':
-        return { kind: 'refused', reason: 'too_early', ...(text(data.opens_at) && { opensAt: text(data.opens_at)! }) };
-      case 'too_late':
-        return { kind: 'refused', reason: 'too_late' };
-      default:
-        return { kind: 'no_answer' };
+    return error instanceof ApiError ? refusalOf(error) : { kind: 'no_answer' };
+  }
+}
+
+function refusalOf(error: ApiError): ConfirmAnswer {
+  const { data } = error;
+  switch (error.code) {
+    case 'already_checked_in':
+      return { kind: 'already_admitted', at: text(data.checked_in_at) ?? new Date().toISOString(), by: text(data.checked_in_by), device: text(data.checked_in_device) };
+    // A token the server does not know (any more): replaced, or never issued. A code no reservation has.
+    case 'invalid_token':
+    case 'unknown_code':
+      return { kind: 'refused', reason: 'unknown' };
+    case 'reservation_not_confirmed':
+      return { kind: 'refused', reason: 'revoked', why: 'cancelled' };
+    case 'performance_cancelled':
+      return { kind: 'refused', reason: 'revoked', why: 'performance_cancelled' };
+    case 'wrong_performance': {
+      const performance = otherNight(data.performance);
+      return { kind: 'refused', reason: 'wrong_performance', ...(performance && { performance }) };
     }
+    case 'too_early':
+      return { kind: 'refused', reason: 'too_early', ...(text(data.opens_at) && { opensAt: text(data.opens_at)! }) };
+    case 'too_late':
+      return { kind: 'refused', reason: 'too_late' };
+    default:
+      return { kind: 'no_answer' };
   }
 }

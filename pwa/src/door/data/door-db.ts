@@ -1,4 +1,5 @@
 import { Dexie, type EntityTable, type Table } from 'dexie';
+import type { RevokedWhy } from '../../../../shared/src/check-in-decision';
 import type { ManifestEntry, ManifestPerformance, PublicKeyJwk, RefusedWhy } from '../../../../shared/src/manifest';
 import type { DecoderName } from '../scanner/decoder-names';
 import type { ClockEstimate } from '../sync/server-clock';
@@ -19,11 +20,24 @@ export interface StoredEntry extends ManifestEntry {
    * which every delta overwrites: a delta made before our scan reached the server must not make
    * the ticket valid again.
    */
-  lc?: { at: string; by: string | null; device: string | null } | null;
+  lc?: LocalCheckIn | null;
   /** The server refused the ticket online (cancelled, replaced) since the last manifest. */
   x?: boolean;
-  /** Why, when the server said (a delta's cancelled reservation); online refusals do not say. */
-  why?: RefusedWhy;
+  /** Why, when the server said (a delta's refused tickets, an online refusal). */
+  why?: RevokedWhy;
+}
+
+/** An admission made on this device. */
+export interface LocalCheckIn {
+  at: string;
+  by: string | null;
+  device: string | null;
+  /**
+   * When the server answered for the scan (its clock: the sync's `server_time`, an online
+   * check-in's time). A list made after that which says "not checked in" means staff undid the
+   * check-in (manifest-store.ts), and the admission here goes with it.
+   */
+  ack?: string;
 }
 
 /**
@@ -33,7 +47,10 @@ export interface StoredEntry extends ManifestEntry {
 export interface StoredMark {
   /** The performance of the manifest it came from: erased and replaced with it. */
   m: number;
-  /** Hash prefix of the ticket's token. */
+  /**
+   * Hash prefix of the ticket's token (HASH_PREFIX_LENGTH hex characters) or, for another
+   * night's typed code, of its code (CODE_PREFIX_LENGTH, shorter): the lengths never collide.
+   */
   h: string;
   /** Reservation and performance of the ticket. */
   r: number;

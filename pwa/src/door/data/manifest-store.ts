@@ -1,5 +1,5 @@
-import { hashPrefix, isReplay, type DeltaManifest, type FullManifest, type ManifestEntry, type RefusedTicket } from '../../../../shared/src/manifest';
-import type { DoorDb, StoredEntry, StoredMark } from './door-db';
+import { codePrefix, hashPrefix, isReplay, type DeltaManifest, type FullManifest, type ManifestEntry, type RefusedTicket } from '../../../../shared/src/manifest';
+import type { DoorDb, LocalCheckIn, StoredEntry, StoredMark } from './door-db';
 
 /*
  * Applying checked manifests to IndexedDB. The caller verified the signature first (see
@@ -23,20 +23,48 @@ export interface SignatureProof {
 }
 
 
-const toStored = (entry: ManifestEntry, performanceId: number, previous?: StoredEntry): StoredEntry => ({
-  ...entry,
-  p: performanceId,
-  // What this device admitted survives a newer manifest until the server has it too.
-  ...(previous?.lc && !entry.c && { lc: previous.lc }),
-});
+/**
+ * How much younger than the server's receipt of a scan a list must be before its "not checked
+ * in" counts as an undo: room for two server instances' clocks, and for a check-in's time taken
+ * just before its commit. A list inside the margin leaves the admission be; the next one decides.
+ */
+export const UNDO_CLOCK_SLACK_MS = 1_000;
+
+/**
+ * What this device admitted survives a newer manifest until the server has it too: a list made
+ * before our scan reached the server must not make the ticket valid again. Once the server has
+ * it, its word alone counts: checked in (the admission here is no longer needed), or, in a list
+ * made after the server had our scan, not checked in: staff undid the check-in, and the guest is
+ * admitted again at the next scan.
+ */
+function keptAdmission(entry: ManifestEntry, previous: StoredEntry | undefined, generatedAt: string): LocalCheckIn | undefined {
+  const lc = previous?.lc;
+  if (!lc || entry.c) return undefined;
+  if (lc.ack && Date.parse(generatedAt) > Date.parse(lc.ack) + UNDO_CLOCK_SLACK_MS) return undefined;
+  return lc;
+}
+
+const toStored = (entry: ManifestEntry, performanceId: number, generatedAt: string, previous?: StoredEntry): StoredEntry => {
+  const lc = keptAdmission(entry, previous, generatedAt);
+  return { ...entry, p: performanceId, ...(lc && { lc }) };
+};
 
 const refusedMarks = (refused: RefusedTicket[] | undefined, performanceId: number): StoredMark[] =>
   (refused ?? []).map(([h, r, why]) => ({ m: performanceId, h, r, p: performanceId, why }));
 
-/** The marks a full manifest brings: its refused tickets and those of the show's other nights. */
+/**
+ * The marks a full manifest brings: its refused tickets, and the tickets of the show's other
+ * nights by their token's hash prefix and by their code's.
+ */
 function marksOf(manifest: FullManifest): StoredMark[] {
   const m = manifest.performance.id;
-  const others = (manifest.others ?? []).flatMap((night) => night.tickets.map(([h, r]) => ({ m, h, r, p: night.id, starts_at: night.starts_at })));
+  const others = (manifest.others ?? []).flatMap((night) => [
+    ...night.tickets.map(([h, r]) => ({ m, h, r, p: night.id, starts_at: night.starts_at })),
+    ...(night.codes ?? []).flatMap((h, i) => {
+      const r = night.tickets[i]?.[1];
+      return h && r !== undefined ? [{ m, h, r, p: night.id, starts_at: night.starts_at }] : [];
+    }),
+  ]);
   return [...refusedMarks(manifest.refused, m), ...others];
 }
 
@@ -48,7 +76,7 @@ export async function applyFullManifest(db: DoorDb, manifest: FullManifest, proo
     if (stored && isReplay(stored, manifest)) throw new ManifestRefused('manifest_replayed');
     const previous = new Map((await db.entries.where('p').equals(performanceId).toArray()).map((e) => [e.r, e]));
     await db.entries.where('p').equals(performanceId).delete();
-    await db.entries.bulkPut(manifest.entries.map((entry) => toStored(entry, performanceId, previous.get(entry.r))));
+    await db.entries.bulkPut(manifest.entries.map((entry) => toStored(entry, performanceId, manifest.generated_at, previous.get(entry.r))));
     await db.marks.where('m').equals(performanceId).delete();
     await db.marks.bulkPut(marksOf(manifest));
     await db.manifests.put({
@@ -77,11 +105,22 @@ export async function applyDeltaManifest(db: DoorDb, delta: DeltaManifest, proof
     // Changes between our seq and the delta's start would be missing.
     if (delta.since > stored.seq) throw new ManifestRefused('manifest_gap');
     const previous = new Map((await db.entries.bulkGet(delta.upserts.map((e) => e.r))).flatMap((e) => (e ? [[e.r, e] as const] : [])));
-    await db.entries.bulkPut(delta.upserts.map((entry) => toStored(entry, delta.performance_id, previous.get(entry.r))));
-    await db.entries.where('r').anyOf(delta.revoked).modify({ x: true, why: 'cancelled' });
+    await db.entries.bulkPut(delta.upserts.map((entry) => toStored(entry, delta.performance_id, delta.generated_at, previous.get(entry.r))));
+    // The refused set says why for each ticket (the entry's own, by its prefix); a reservation
+    // cancelled without one said is "cancelled".
+    const why = new Map((delta.refused ?? []).map(([h, r, reason]) => [`${r}:${h}`, reason]));
+    await db.entries
+      .where('r')
+      .anyOf(delta.revoked)
+      .modify((entry) => {
+        entry.x = true;
+        entry.why = why.get(`${entry.r}:${hashPrefix(entry.h)}`) ?? 'cancelled';
+      });
     await db.marks.bulkPut(refusedMarks(delta.refused, delta.performance_id));
     await db.manifests.put({
       ...stored,
+      // Older servers do not say: the performance stays as the last full manifest had it.
+      ...(delta.performance_cancelled_at !== undefined && { performance: { ...stored.performance, cancelled_at: delta.performance_cancelled_at } }),
       seq: delta.seq,
       generated_at: delta.generated_at,
       key_id: proof.keyId,
@@ -118,6 +157,15 @@ export function findByTokenHash(db: DoorDb, tokenHash: string): Promise<StoredEn
  */
 export async function findMark(db: DoorDb, tokenHash: string, performanceId: number): Promise<StoredMark | undefined> {
   const found = (await db.marks.where('h').equals(hashPrefix(tokenHash)).toArray()).filter((mark) => mark.why || mark.p !== performanceId);
+  return found.find((mark) => mark.m === performanceId) ?? found[0];
+}
+
+/**
+ * Another night's ticket, known by the hash prefix of its reservation code: a code typed at the
+ * door that no entry has. Like token marks, it only ever refuses ("other performance").
+ */
+export async function findCodeMark(db: DoorDb, codeHash: string, performanceId: number): Promise<StoredMark | undefined> {
+  const found = (await db.marks.where('h').equals(codePrefix(codeHash)).toArray()).filter((mark) => !mark.why && mark.p !== performanceId);
   return found.find((mark) => mark.m === performanceId) ?? found[0];
 }
 

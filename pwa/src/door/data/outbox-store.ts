@@ -30,6 +30,27 @@ export async function settleOnline(db: DoorDb, eventId: string): Promise<void> {
   await db.outbox.delete(eventId);
 }
 
+/**
+ * The server admitted the guest online: its check-in (by its clock) is the ticket's state now,
+ * and the admission here is marked as received, so that a later list saying "not checked in"
+ * (an undo) clears it (manifest-store.ts).
+ */
+export async function admittedOnline(db: DoorDb, reservationId: number, checkIn: { at: string; by: string | null }): Promise<void> {
+  await db.entries
+    .where('r')
+    .equals(reservationId)
+    .modify((entry) => {
+      entry.c = { at: checkIn.at, by: checkIn.by, device: null };
+      if (entry.lc) entry.lc = { ...entry.lc, ack: entry.lc.ack ?? checkIn.at };
+    });
+}
+
+/** The entry a queued scan admitted: by its token hash, or its code hash for a typed code. */
+function entryOfEvent(db: DoorDb, event: ScanEvent) {
+  const byHash = event.token_hash ? db.entries.where('h').equals(event.token_hash) : db.entries.where('k').equals(event.code_hash ?? '');
+  return byHash.filter((entry) => entry.p === event.performance_id);
+}
+
 /** The online confirmation gave no usable answer: the sync sends the scan as usual. */
 export async function releaseHold(db: DoorDb, eventId: string): Promise<void> {
   await db.outbox.update(eventId, { hold_until: 0 });
@@ -52,7 +73,7 @@ export function pendingCount(db: DoorDb): Promise<number> {
  * The server answered for these events: they leave the outbox. Scans it did not accept as
  * admissions (cancelled meanwhile, unknown...) are kept for staff to see, newest first.
  */
-export async function acknowledge(db: DoorDb, sent: ScanEvent[], outcomes: ScanOutcome[]): Promise<RejectedScan[]> {
+export async function acknowledge(db: DoorDb, sent: ScanEvent[], outcomes: ScanOutcome[], serverTime?: string): Promise<RejectedScan[]> {
   const answered = new Map(outcomes.map((o) => [o.id, o]));
   const rejected: RejectedScan[] = [];
   for (const event of sent) {
@@ -61,9 +82,18 @@ export async function acknowledge(db: DoorDb, sent: ScanEvent[], outcomes: ScanO
       rejected.push({ event_id: event.id, reservation_id: outcome.reservation_id, result: outcome.result, scanned_at: event.scanned_at });
     }
   }
-  await db.transaction('rw', [db.outbox, db.meta], async () => {
+  await db.transaction('rw', [db.outbox, db.meta, db.entries], async () => {
     // Only events the server answered for: an answer missing from the list is sent again.
-    await db.outbox.bulkDelete(sent.filter((e) => answered.has(e.id)).map((e) => e.id));
+    const done = sent.filter((e) => answered.has(e.id));
+    await db.outbox.bulkDelete(done.map((e) => e.id));
+    // The server has these admissions now (see LocalCheckIn.ack): from here on, its lists speak for them.
+    if (serverTime) {
+      for (const event of done) {
+        await entryOfEvent(db, event).modify((entry) => {
+          if (entry.lc && !entry.lc.ack) entry.lc = { ...entry.lc, ack: serverTime };
+        });
+      }
+    }
     if (rejected.length > 0) {
       const previous = (await db.getMeta('rejected')) ?? [];
       await db.setMeta('rejected', [...rejected, ...previous].slice(0, 100));

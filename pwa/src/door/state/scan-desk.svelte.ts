@@ -179,7 +179,7 @@ class ScanDesk {
   }
 
   readonly #services: CheckInServices = {
-    confirm: (token, scan, abort) => confirmOnline(token, scan, abort),
+    confirm: (ticket, scan, abort) => confirmOnline(ticket, scan, abort),
     refreshManifest: async (performanceId, abort) => {
       await refreshManifest(doorDb, signingKeys, performanceId, { signal: abort });
     },

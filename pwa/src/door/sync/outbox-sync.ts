@@ -38,7 +38,7 @@ export async function syncOutbox(db: DoorDb, deviceId: string, post: PostSync, n
     const sentAt = now();
     const response = await post({ device_id: deviceId, events });
     const receivedAt = now();
-    rejected.push(...(await acknowledge(db, events, response.results)));
+    rejected.push(...(await acknowledge(db, events, response.results, response.server_time)));
     sent += events.length;
     await db.setMeta('conflicts', response.conflicts);
     await db.setMeta('last_sync_at', response.server_time);
