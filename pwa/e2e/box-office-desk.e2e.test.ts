@@ -118,6 +118,37 @@ describe('box office: tickets issued at the desk', () => {
     await guest.close();
   });
 
+  it('replaces a ticket only after asking, and says the old QR code stops working', async () => {
+    const [row] = await db().select().from(reservations).where(eq(reservations.name, 'Niccolò Ferri'));
+    const before = (await (await clerk.request.get(`/api/admin/reservations/${row!.id}/ticket`)).json()) as { qr_code_url: string };
+    await page.goto(`/admin/reservations/${row!.id}`);
+    await shown(page.getByTestId('reservation-code').getByText(row!.code!));
+    // No address: nothing to send again, and the page says what to do instead.
+    expect(await page.getByRole('button', { name: 'Send the email again' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Replace the ticket' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Replace the ticket?' });
+    await shown(dialog.getByText(/The old QR code, its printout and its links stop working at once/));
+    await screenshot(page, 'box-office-reissue-dialog');
+    await dialog.getByRole('button', { name: 'Keep the ticket' }).click();
+    await gone(dialog);
+    const unchanged = (await (await clerk.request.get(`/api/admin/reservations/${row!.id}/ticket`)).json()) as { qr_code_url: string };
+    expect(unchanged.qr_code_url).toBe(before.qr_code_url);
+
+    await page.getByRole('button', { name: 'Replace the ticket' }).click();
+    await page.getByRole('dialog', { name: 'Replace the ticket?' }).getByRole('button', { name: 'Yes, replace it' }).click();
+    await shown(page.getByRole('heading', { level: 1, name: 'Ticket' }));
+    const after = (await (await clerk.request.get(`/api/admin/reservations/${row!.id}/ticket`)).json()) as { qr_code_url: string; code: string };
+    expect(after.qr_code_url).not.toBe(before.qr_code_url);
+    expect(after.code).toBe(row!.code);
+
+    // The guest's old QR now opens a page that says the ticket is no longer valid.
+    const guest = await stack.newContext({ width: 390, height: 844 });
+    const phone = await guest.newPage();
+    await phone.goto(before.qr_code_url);
+    await shown(phone.getByRole('heading', { level: 1, name: 'This ticket cannot be shown' }));
+    await guest.close();
+  });
+
   it('emails the ticket, code included, to a walk-in who gives an address', async () => {
     await issueTicket({ name: 'Anna Bianchi', seats: 1, email: 'anna.bianchi@example.com' });
     await shown(page.getByText('The ticket is also on its way to the guest by email.', { exact: false }));

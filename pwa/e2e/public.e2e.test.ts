@@ -244,7 +244,11 @@ describe('public booking site in a browser', () => {
     await shown(card.getByText(`${longDate(starts.cherryFirst, 'en-GB')}, 21:00`));
     await shown(card.getByText(CHERRY.venue));
     await shown(card.getByText(`${GUEST.seats} seats`));
-    expect(await card.textContent()).not.toContain(GUEST.name);
+    // As on a paper ticket: the guest's name and the code the door accepts typed; never the email.
+    await shown(card.getByTestId('ticket-name').getByText(GUEST.name));
+    const { code } = (await reservationOf(GUEST.email))!;
+    await shown(card.getByTestId('ticket-code').getByText(code!));
+    expect(await card.textContent()).not.toContain(GUEST.email);
 
     const qrText = await decodeQrOnScreen(page.getByRole('img', { name: 'QR code of your ticket, to show at the door' }));
     expect(qrText).toBe(`${stack.baseUrl}/api/check-ins/preview/?token=${ticket.checkInToken}`);

@@ -75,6 +75,7 @@ const JSON_ENDPOINTS = [
   { name: 'POST login', path: () => '/api/auth/login', options: () => ({}) },
   { name: 'POST check-in preview', path: () => '/api/check-ins/preview', options: () => ({ cookie: doorCookie }) },
   { name: 'POST check-in confirm', path: () => '/api/check-ins/confirm', options: () => ({ cookie: doorCookie }) },
+  { name: 'POST check-in confirm by code', path: () => '/api/check-ins/confirm-code', options: () => ({ cookie: doorCookie }) },
 ];
 
 describe('GET /api/shows/:id', () => {
@@ -405,7 +406,8 @@ describe('everything else', () => {
     ['PUT', '/api/auth/login'],
     ['GET', '/api/auth/login'],
     ['DELETE', '/api/reservations/confirm'],
-    ['GET', '/api/check-ins/preview'],
+    // (GET /api/check-ins/preview is a person opening a QR code: a redirect to the ticket page.)
+    ['GET', '/api/check-ins/confirm'],
     ['GET', '/api/performances/1/reservations'],
   ])('%s %s is a 4xx JSON error', async (method, path) => {
     const response = await ctx.client.request(method, path, undefined, { cookie: doorCookie });

@@ -23,3 +23,13 @@ export function changeDetail(entry: { action: string; summary: string }, label: 
     (_whole, separator: string, field: string) => `${separator}${label(CHANGE_FIELD_LABELS[field]!)}: `,
   );
 }
+
+/**
+ * The reason given for undoing a check-in (audited as `… undone. Reason: <reason>` by
+ * server/src/check-ins/check-in-service.ts): the staff's own words, shown as typed.
+ */
+export function undoReason(entry: { action: string; summary: string }): string | undefined {
+  if (entry.action !== 'check_in.undo') return undefined;
+  const marker = entry.summary.indexOf('Reason: ');
+  return marker === -1 ? undefined : entry.summary.slice(marker + 'Reason: '.length);
+}

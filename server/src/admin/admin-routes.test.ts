@@ -563,7 +563,7 @@ describe('reservation list', () => {
     expect(byId[confirmed.reservation.id]).toMatchObject({ status: 'confirmed', party_size: 2, confirmed_at: expect.any(String) });
     for (const item of response.body.items) {
       expect(Object.keys(item).sort()).toEqual(
-        ['cancelled_at', 'checked_in_at', 'confirmed_at', 'created_at', 'email', 'id', 'name', 'notes', 'party_size', 'performance_id', 'phone', 'source', 'status'],
+        ['cancelled_at', 'checked_in_at', 'code', 'confirmed_at', 'created_at', 'email', 'id', 'name', 'notes', 'party_size', 'performance_id', 'phone', 'source', 'status'],
       );
     }
   });
