@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../server/src/auth/passwords.js';
 import { auditLog, performances, reservations, shows, users } from '../../server/src/db/schema.js';
 import { screenshot, startStack, type Stack } from './harness.js';
+import { ROME, romeEvening } from './rome-time.js';
 
 /*
  * The box office on a busy day, in a real browser: a caller without email gets a ticket at
@@ -172,5 +173,27 @@ describe('box office: tickets issued at the desk', () => {
     await shown(dialog.getByRole('alert').getByText(/seats/i));
     expect((await db().select().from(reservations).where(eq(reservations.performanceId, performanceId))).length).toBe(before);
     await db().update(performances).set({ manuallyOccupiedSeats: 0 }).where(eq(performances.id, performanceId));
+  });
+
+  it('lets the box office move a performance, saying who is told, and emails its guests the new time', async () => {
+    const newStart = romeEvening(20);
+    const input = new Intl.DateTimeFormat('sv-SE', { timeZone: ROME, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
+      .format(newStart)
+      .replace(' ', 'T');
+    await page.goto('/admin/performances');
+    const row = page.getByRole('row').filter({ hasText: showTitle }).first();
+    await row.getByRole('button', { name: /^Move/ }).click();
+    const dialog = page.getByRole('dialog', { name: 'Move this performance?' });
+    await shown(dialog.getByTestId('move-who'));
+    await dialog.getByLabel('Starts at').fill(input);
+    await screenshot(page, 'box-office-move-dialog');
+    await dialog.getByRole('button', { name: 'Move it' }).click();
+    await gone(dialog);
+    await shown(page.getByRole('status').getByText('Performance moved.', { exact: false }));
+    const [moved] = await db().select().from(performances).where(eq(performances.id, performanceId));
+    expect(moved!.startsAt.toISOString()).toBe(newStart.toISOString());
+    // The walk-in with an address hears of it, with a new calendar event.
+    const mail = await stack.mailbox.waitFor('anna.bianchi@example.com', /Nuovo orario \/ New time/);
+    expect(mail.attachments.some((a) => a.contentType.startsWith('text/calendar'))).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { performanceCreateSchema } from './contracts.js';
 
 /*
  * Whole-performance changes and messages to its guests: what staff send (cancel, write to
@@ -85,3 +86,32 @@ export const performanceCancelledSchema = z.object({
   message: performanceMessageAnswerSchema,
 });
 export type PerformanceCancelled = z.infer<typeof performanceCancelledSchema>;
+
+/**
+ * `POST /api/admin/performances/:id/move`: a new time for a performance, the box office's part
+ * of editing one (everyone booked or waiting is emailed the new time, as with the content
+ * staff's edit). A past time needs `allow_past`, as everywhere.
+ */
+export const performanceMoveSchema = performanceCreateSchema.pick({ starts_at: true, allow_past: true });
+export type PerformanceMoveInput = z.infer<typeof performanceMoveSchema>;
+
+/** A performance as the admin's programme lists it, with its seat counts. */
+export const adminPerformanceSchema = z.object({
+  id: z.number(),
+  show_id: z.number(),
+  venue_id: z.number(),
+  venue_name: z.string(),
+  starts_at: z.string(),
+  capacity: z.number(),
+  additional_seats: z.number(),
+  manually_occupied_seats: z.number(),
+  booking_open: z.boolean(),
+  cancelled_at: z.string().nullable(),
+  show_title: z.string(),
+  confirmed_seats: z.number(),
+  pending_seats: z.number(),
+  checked_in_seats: z.number(),
+  held_seats: z.number(),
+  waiting_entries: z.number(),
+  available_seats: z.number(),
+});

@@ -5,6 +5,7 @@ import { parseManifest, type DeltaManifest, type FullManifest } from '../../../s
 import { reservationChangedSchema } from '../../../shared/src/reservation-change-contracts.js';
 import { auditLog, mailOutbox, performances, reservations, reservationTokens, shows, waitlistEntries, type UserRole } from '../db/schema.js';
 import { hashToken } from '../lib/tokens.js';
+import { enqueueMail } from '../mail/mail-repository.js';
 import {
   aConfirmedReservation,
   aPendingReservation,
@@ -296,6 +297,34 @@ describe('PATCH /api/admin/reservations/:id: the guest', () => {
     expect(await updates(ticket.reservation.id)).toHaveLength(1);
     // Without an address a seat change is still made; nobody to email.
     expect((await patch(ticket.reservation.id, { party_size: 1 })).body).toMatchObject({ party_size: 1, emailed: false });
+  });
+
+  it('sends emails still waiting to a corrected address, and drops them when the address goes', async () => {
+    const { performance } = await aPerformance(ctx);
+    const ticket = await aConfirmedReservation(ctx, performance.id, 2);
+    const old = ticket.reservation.email!;
+    // An email still waiting (SMTP retrying it), besides the reminder due the day before.
+    const waiting = (await enqueueMail(db(), {
+      kind: 'reservation_changed',
+      recipient: old,
+      reservationId: ticket.reservation.id,
+      payload: { name: 'Maria Rossi' },
+      notBefore: new Date(Date.now() + 3_600_000),
+    }))!;
+    const queued = async () => (await db().select().from(mailOutbox).where(eq(mailOutbox.id, waiting)))[0]!;
+    const pendingTo = async (address: string) =>
+      (await db().select().from(mailOutbox).where(and(eq(mailOutbox.reservationId, ticket.reservation.id), eq(mailOutbox.status, 'pending')))).filter(
+        (m) => m.recipient === address,
+      );
+
+    expect((await patch(ticket.reservation.id, { email: 'Corrected@Example.com' })).status).toBe(200);
+    expect(await queued()).toMatchObject({ status: 'pending', recipient: 'corrected@example.com' });
+    expect(await pendingTo(old)).toEqual([]);
+    expect((await pendingTo('corrected@example.com')).map((m) => m.kind).sort()).toEqual(['reservation_changed', 'reservation_reminder']);
+
+    expect((await patch(ticket.reservation.id, { email: null })).status).toBe(200);
+    expect(await queued()).toMatchObject({ status: 'dropped', payload: {} });
+    expect(await pendingTo('corrected@example.com')).toEqual([]);
   });
 
   it('escapes the guest and show text in the change email', async () => {

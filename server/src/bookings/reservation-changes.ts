@@ -9,7 +9,7 @@ import type { Env } from '../env.js';
 import { AppError, notFound, validationError } from '../lib/errors.js';
 import { generateReservationCode } from '../lib/tokens.js';
 import type { ReservationChangedPayload } from '../mail/change-templates.js';
-import { enqueueMail } from '../mail/mail-repository.js';
+import { enqueueMail, readdressQueuedMail } from '../mail/mail-repository.js';
 import { isCheckedIn, showsOfPerformances, updateReservation } from '../reservations/reservation-changes-repository.js';
 import { loadPerformanceForBooking, lockReservation, type PerformanceForBooking, type ReservationRow } from './booking-repository.js';
 import type { SeatsFreedHook } from './booking-service.js';
@@ -118,6 +118,9 @@ export class ReservationChanges {
         await this.seatsFreed(tx, before.performanceId, now);
       }
     }
+
+    // Emails still waiting to go out follow a corrected address (or go, if it was removed).
+    if (is('email')) await readdressQueuedMail(tx, after.id, after.email);
 
     let emailed = false;
     if (moving || is('party_size')) emailed = await this.emailGuest(tx, { before, from }, { after, to: performance });

@@ -1,11 +1,13 @@
 import { Hono } from 'hono';
 import {
+  adminPerformanceSchema,
   messagePreviewSchema,
   performanceCancelledSchema,
   performanceCancelSchema,
   performanceMessageAnswerSchema,
   performanceMessageListSchema,
   performanceMessageSchema,
+  performanceMoveSchema,
 } from '../../../shared/src/broadcast-contracts.js';
 import type { AppEnv } from '../app-context.js';
 import { currentUser, requireRole } from '../auth/auth-middleware.js';
@@ -16,6 +18,13 @@ const boxOffice = requireRole('box_office');
 
 /** Cancelling a whole performance and writing to its guests (mounted under /api/admin). */
 export const broadcastRoutes = new Hono<AppEnv>()
+  // The box office moves a performance (content staff may also through PATCH): the same update,
+  // limited to the time, so the guests' emails and the doors' lists follow in one transaction.
+  .post('/performances/:id/move', boxOffice, async (c) => {
+    const id = idParam(c);
+    const input = await jsonBody(c, performanceMoveSchema);
+    return c.json(adminPerformanceSchema.parse(await c.var.services.admin.updatePerformance(id, input, currentUser(c))));
+  })
   .post('/performances/:id/cancel', boxOffice, async (c) => {
     const id = idParam(c);
     const input = await jsonBody(c, performanceCancelSchema);

@@ -351,6 +351,47 @@ describe('moving a performance', () => {
   });
 });
 
+describe('the box office moving a performance', () => {
+  const move = (performanceId: number, body: unknown, cookie = boxOffice) =>
+    ctx.client.post(`/api/admin/performances/${performanceId}/move`, body, { cookie });
+
+  it('moves it to a new time, its guests are emailed and the audit names the box office', async () => {
+    const { performance } = await aPerformance(ctx);
+    await booking(performance.id, address('moved'));
+    const startsAt = new Date(Date.now() + 12 * 86_400_000).toISOString();
+    const response = await move(performance.id, { starts_at: startsAt });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ id: performance.id, starts_at: startsAt, cancelled_at: null, confirmed_seats: 2 });
+    const [message] = await db().select().from(performanceMessages).where(eq(performanceMessages.performanceId, performance.id));
+    expect(message).toMatchObject({ kind: 'move', recipients: 1 });
+    const [audit] = await db()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'performance.update'), eq(auditLog.entityId, performance.id)));
+    expect(audit!.summary).toContain('starts_at');
+  });
+
+  it('changes nothing but the time, refuses the past without allow_past, and is not for content or door staff', async () => {
+    const { performance } = await aPerformance(ctx);
+    const other = await move(performance.id, { starts_at: new Date(Date.now() + 5 * 86_400_000).toISOString(), booking_open: false });
+    expect(other.status).toBe(400);
+    expect(other.body.status).toBe('validation_error');
+    const past = await move(performance.id, { starts_at: new Date(Date.now() - 86_400_000).toISOString() });
+    expect(past.status).toBe(422);
+    expect(past.body.status).toBe('starts_in_past');
+    expect((await move(performance.id, { starts_at: 'tomorrow' })).status).toBe(400);
+    for (const cookie of [content, door]) {
+      expect((await move(performance.id, { starts_at: new Date(Date.now() + 5 * 86_400_000).toISOString() }, cookie)).status).toBe(403);
+    }
+    expect((await move(performance.id, { starts_at: new Date(Date.now() + 5 * 86_400_000).toISOString() }, admin)).status).toBe(200);
+    const cancelled = await aPerformance(ctx);
+    await cancel(cancelled.performance.id);
+    const refused = await move(cancelled.performance.id, { starts_at: new Date(Date.now() + 5 * 86_400_000).toISOString() });
+    expect(refused.status).toBe(409);
+    expect(refused.body.status).toBe('performance_cancelled');
+  });
+});
+
 describe('dates in the past', () => {
   const past = () => new Date(Date.now() - 86_400_000).toISOString();
 

@@ -29,6 +29,17 @@ export async function dropQueuedMail(db: Executor, reservationId: number, kind: 
 }
 
 /**
+ * A guest's address was corrected: their emails still waiting go to the new one; with the
+ * address removed they are dropped (a performance message's row keeps its own recipient: it
+ * was written to everyone on a list at that moment).
+ */
+export async function readdressQueuedMail(db: Executor, reservationId: number, recipient: string | null): Promise<void> {
+  const queued = and(eq(mailOutbox.reservationId, reservationId), eq(mailOutbox.status, 'pending'), isNull(mailOutbox.performanceMessageId));
+  if (recipient) await db.update(mailOutbox).set({ recipient }).where(queued);
+  else await db.update(mailOutbox).set({ status: 'dropped', payload: {}, lastError: 'the guest has no email address any more' }).where(queued);
+}
+
+/**
  * A performance moved: its queued reminders follow it (new due time, new time in the text).
  * `leadMs` is how long before the start reminders go out.
  */

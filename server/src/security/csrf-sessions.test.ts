@@ -105,6 +105,11 @@ const VALID: Record<string, () => Promise<ValidRequest>> = {
   },
   'PATCH /api/admin/performances/:id': async () => ({ params: { id: String((await aPerformance(ctx)).performance.id) }, body: { booking_open: false }, status: 200 }),
   'DELETE /api/admin/performances/:id': async () => ({ params: { id: String((await aPerformance(ctx)).performance.id) }, status: 204 }),
+  'POST /api/admin/performances/:id/move': async () => ({
+    params: { id: String((await aPerformance(ctx)).performance.id) },
+    body: { starts_at: new Date(Date.now() + 40 * 86_400_000).toISOString() },
+    status: 200,
+  }),
   'POST /api/admin/performances/:id/cancel': async () => {
     const { performance } = await aPerformance(ctx);
     await aConfirmedReservation(ctx, performance.id);

@@ -103,6 +103,7 @@ const TEMPLATES: Record<string, Record<string, unknown>> = {
   'PATCH /api/admin/shows/:id': { description: 'Descrizione' },
   'POST /api/admin/performances': { show_id: show.id, venue_id: venue.id, starts_at: new Date(Date.now() + 30 * 86_400_000).toISOString() },
   'PATCH /api/admin/performances/:id': { additional_seats: 1 },
+  'POST /api/admin/performances/:id/move': { starts_at: new Date(Date.now() + 31 * 86_400_000).toISOString() },
   'POST /api/admin/performances/:id/cancel': { message: 'La replica è annullata.' },
   'POST /api/admin/performances/:id/messages': { subject: 'Avviso', body: 'Testo', audience: 'confirmed' },
   'POST /api/admin/performances/:id/messages/preview': { subject: 'Avviso', body: 'Testo', audience: 'waitlist' },

@@ -90,6 +90,7 @@ const EXPECTED: Record<string, Audience> = {
   'DELETE /api/admin/performances/:id': CONTENT,
   'GET /api/admin/performances/:id/attendees.csv': BOX_OFFICE,
   'POST /api/admin/performances/:id/cancel': BOX_OFFICE,
+  'POST /api/admin/performances/:id/move': BOX_OFFICE,
   'GET /api/admin/performances/:id/messages': BOX_OFFICE,
   'POST /api/admin/performances/:id/messages': BOX_OFFICE,
   'POST /api/admin/performances/:id/messages/preview': BOX_OFFICE,
