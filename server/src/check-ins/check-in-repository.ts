@@ -56,11 +56,6 @@ export async function findPerformanceSummary(db: Executor, performanceId: number
   return rows[0];
 }
 
-/** The reservation row, locked until the end of the transaction (an undo waits for a sync batch). */
-export async function lockReservation(db: Executor, reservationId: number) {
-  return (await db.select().from(reservations).where(eq(reservations.id, reservationId)).for('update'))[0];
-}
-
 /** Removes the check-in and returns it as it was, with who made it; undefined when there was none. */
 export async function deleteCheckIn(db: Executor, reservationId: number) {
   const [row] = await db.delete(checkIns).where(eq(checkIns.reservationId, reservationId)).returning();

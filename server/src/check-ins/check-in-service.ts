@@ -4,7 +4,7 @@ import { insertAudit } from '../audit/audit-repository.js';
 import { recordDoorChange } from '../door/door-changes-repository.js';
 import { findDevice } from '../door/door-repository.js';
 import type { SessionUser } from '../auth/sessions.js';
-import { findToken, type ReservationRow } from '../bookings/booking-repository.js';
+import { findToken, lockReservation, type ReservationRow } from '../bookings/booking-repository.js';
 import type { Db, Executor } from '../db/client.js';
 import { AppError, invalidToken, notFound } from '../lib/errors.js';
 import { hashToken, looksLikeToken } from '../lib/tokens.js';
@@ -14,7 +14,6 @@ import {
   findCheckIn,
   findPerformanceSummary,
   insertCheckInOnce,
-  lockReservation,
   reservationsByCode,
   type CheckInRecord,
 } from './check-in-repository.js';
