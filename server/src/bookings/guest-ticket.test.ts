@@ -27,8 +27,10 @@ describe('guest self-service cancellation', () => {
     expect(again.status).toBe(404);
     expect(again.body.status).toBe('invalid_token');
     const door = await loggedIn(ctx, 'door');
+    // The door hears "cancelled" (as offline), not "unknown ticket".
     const scan = await ctx.client.post('/api/check-ins/preview', { token: ticket.rawCheckInToken }, { cookie: door.cookie });
-    expect(scan.body.status).toBe('invalid_token');
+    expect(scan.status).toBe(409);
+    expect(scan.body.status).toBe('reservation_not_confirmed');
 
     await ctx.services.mailWorker.drain();
     expect(ctx.mail.sent.some((m) => m.to === ticket.reservation.email && m.subject.includes('Reservation cancelled'))).toBe(true);

@@ -436,12 +436,13 @@ describe('POST /api/admin/reservations/:id/cancel', () => {
     expect(tokens.map((t) => t.purpose).sort()).toEqual(['check_in', 'confirmation']);
     expect(tokens.every((t) => t.revokedAt !== null)).toBe(true);
 
+    // The door hears "cancelled" (as it does offline), not "unknown ticket"; nothing admits.
     const door = await preview(ticket.rawCheckInToken);
-    expect(door.status).toBe(404);
-    expect(door.body.status).toBe('invalid_token');
+    expect(door.status).toBe(409);
+    expect(door.body.status).toBe('reservation_not_confirmed');
     const scan = await ctx.client.post('/api/check-ins/confirm', { token: ticket.rawCheckInToken }, { cookie: cookies.door });
-    expect(scan.status).toBe(404);
-    expect(scan.body.status).toBe('invalid_token');
+    expect(scan.status).toBe(409);
+    expect(scan.body.status).toBe('reservation_not_confirmed');
     const page = await ticketPage(ticket.rawCheckInToken);
     expect(page.status).toBe(404);
     expect(page.body.status).toBe('invalid_token');
@@ -572,7 +573,7 @@ describe('POST /api/admin/reservations/:id/resend', () => {
     expect(response.body.status).toBe('reservation_cancelled');
     expect(await outboxOf(ticket.reservation.id)).toHaveLength(before.length);
     expect(await tokensOf(ticket.reservation.id)).toHaveLength(tokensBefore.length);
-    expect((await preview(ticket.rawCheckInToken)).body.status).toBe('invalid_token');
+    expect((await preview(ticket.rawCheckInToken)).body.status).toBe('reservation_not_confirmed');
 
     const unknown = await resend(2_147_483_647);
     expect(unknown.status).toBe(404);
