@@ -35,6 +35,12 @@ export const users = pgTable(
     active: boolean('active').notNull().default(true),
     createdAt: createdAt(),
     passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Failed sign-ins in a row since the last success (a success clears it): from the fifth on,
+     * the account waits `locked_until` before the next try (1, 2, 4 … 15 minutes). Admins unlock.
+     */
+    failedLogins: integer('failed_logins').notNull().default(0),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('users_email_key').on(t.email),
@@ -52,6 +58,10 @@ export const sessions = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     createdAt: createdAt(),
+    /** What the user sees in their list of sessions: the browser, the address, when it was last used. */
+    userAgent: text('user_agent'),
+    ipAddress: text('ip_address'),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
   },
   (t) => [index('sessions_user_idx').on(t.userId)],
 );
@@ -212,6 +222,34 @@ export const checkIns = pgTable(
   (t) => [uniqueIndex('check_ins_reservation_key').on(t.reservationId)],
 );
 
+export const STAFF_TOKEN_PURPOSES = ['invitation', 'password_reset'] as const;
+export type StaffTokenPurpose = (typeof STAFF_TOKEN_PURPOSES)[number];
+
+/**
+ * One-time links for staff: an invitation (a new staff member sets their own password) or a
+ * password reset. Only the SHA-256 hash is stored; the link expires and works once.
+ */
+export const staffTokens = pgTable(
+  'staff_tokens',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text('purpose', { enum: STAFF_TOKEN_PURPOSES }).notNull(),
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdByUserId: integer('created_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('staff_tokens_hash_key').on(t.tokenHash),
+    index('staff_tokens_user_idx').on(t.userId, t.purpose),
+    check('staff_tokens_purpose_check', sql`${t.purpose} in ('invitation', 'password_reset')`),
+  ],
+);
+
 /**
  * Fixed-window throttle counters in the database, so that limits hold across several
  * server processes (no in-memory state to lose or to split).
@@ -237,6 +275,8 @@ export const MAIL_KINDS = [
   'performance_cancelled',
   'performance_moved',
   'performance_message',
+  'staff_invitation',
+  'staff_password_reset',
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 /** `dropped`: never sent because what it was about went away first (a ticket cancelled before delivery). */

@@ -4,6 +4,7 @@ import { formatDateTime } from '../lib/dates.js';
 import { escapeHtml, layout, seats } from './mail-layout.js';
 import { renderReservationChanged, type ReservationChangedPayload } from './change-templates.js';
 import { renderPerformanceMail, type PerformanceMailPayload } from './performance-templates.js';
+import { renderStaffMail, type StaffLinkPayload } from './staff-templates.js';
 import { renderOffer, renderReminder, renderWaitlistConfirmation, type OfferPayload, type ReminderPayload, type WaitlistConfirmationPayload } from './waitlist-templates.js';
 
 /**
@@ -77,6 +78,9 @@ export async function renderMail(kind: MailKind, payload: Record<string, unknown
     case 'performance_moved':
     case 'performance_message':
       return renderPerformanceMail(kind, payload as unknown as PerformanceMailPayload, timeZone);
+    case 'staff_invitation':
+    case 'staff_password_reset':
+      return renderStaffMail(kind, payload as unknown as StaffLinkPayload, timeZone);
   }
 }
 

@@ -9,12 +9,14 @@ import { runMigrations } from '../db/migrate.js';
 export const TABLES = [
   'users',
   'sessions',
+  'staff_tokens',
   'venues',
   'shows',
   'performances',
   'reservations',
   'reservation_tokens',
   'check_ins',
+  'performance_messages',
   'mail_outbox',
   'audit_log',
   'signing_keys',
@@ -25,7 +27,21 @@ export const TABLES = [
   'waitlist_tokens',
 ] as const;
 
-const IDENTITY_TABLES = new Set(['users', 'venues', 'shows', 'performances', 'reservations', 'reservation_tokens', 'check_ins', 'mail_outbox', 'audit_log', 'waitlist_entries', 'waitlist_tokens']);
+const IDENTITY_TABLES = new Set([
+  'users',
+  'staff_tokens',
+  'venues',
+  'shows',
+  'performances',
+  'reservations',
+  'reservation_tokens',
+  'check_ins',
+  'performance_messages',
+  'mail_outbox',
+  'audit_log',
+  'waitlist_entries',
+  'waitlist_tokens',
+]);
 
 function rowsOf(result: unknown): Record<string, unknown>[] {
   return (Array.isArray(result) ? result : ((result as { rows?: unknown[] }).rows ?? [])) as Record<string, unknown>[];

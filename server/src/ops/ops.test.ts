@@ -1,3 +1,6 @@
+import { is } from 'drizzle-orm';
+import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
+import * as schema from '../db/schema.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -45,11 +48,27 @@ async function populate(ctx: TestContext) {
   const door = await loggedIn(ctx, 'door');
   await ctx.client.post('/api/check-ins/confirm', { token: ticket.rawCheckInToken }, { cookie: door.cookie });
   await ctx.client.get(`/api/door/performances/${performance.id}/manifest`, { cookie: door.cookie });
+  // A message to the guests: its emails point at a performance message, which must move first.
+  const boxOffice = await loggedIn(ctx, 'box_office');
+  const message = await ctx.client.post(
+    `/api/admin/performances/${performance.id}/messages`,
+    { subject: 'Parcheggio', body: 'Il parcheggio è chiuso stasera.', audience: 'confirmed' },
+    { cookie: boxOffice.cookie },
+  );
+  expect(message.status).toBe(201);
   await ctx.services.mailWorker.drain();
   return { performance, ticket };
 }
 
 describe('moving from the embedded database to PostgreSQL', () => {
+  it('knows every table of the schema (but the throttle counters, which are not data)', () => {
+    const schemaTables = (Object.values(schema) as unknown[])
+      .filter((value): value is PgTable => is(value, PgTable))
+      .map((table) => getTableConfig(table).name)
+      .filter((name) => name !== 'throttle_counters');
+    expect([...TABLES].sort()).toEqual(schemaTables.sort());
+  });
+
   let source: TestContext;
   beforeAll(async () => {
     source = await createTestContext({ DATABASE_URL: '' });
@@ -67,6 +86,7 @@ describe('moving from the embedded database to PostgreSQL', () => {
       expect(counts.reservations).toBeGreaterThan(0);
       expect(counts.check_ins).toBe(1);
       expect(counts.signing_keys).toBe(1);
+      expect(counts.performance_messages).toBe(1);
       const [moved] = await target.db.select().from(reservations).where(sql`${reservations.id} = ${ticket.reservation.id}`);
       expect(moved).toMatchObject({ status: 'confirmed', partySize: 2, name: 'Maria Rossi' });
       const [key] = await target.db.select().from(signingKeys);
