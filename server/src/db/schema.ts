@@ -361,6 +361,11 @@ export const auditLog = pgTable(
     entityType: text('entity_type').notNull(),
     entityId: integer('entity_id'),
     summary: text('summary').notNull().default(''),
+    /**
+     * The entry's facts as data (who, what, before → after, names of what it touched), rendered
+     * in the reader's language by the admin; `summary` stays as a plain-English fallback.
+     */
+    details: jsonb('details').$type<Record<string, unknown>>(),
   },
   (t) => [
     index('audit_log_entity_idx').on(t.entityType, t.entityId),

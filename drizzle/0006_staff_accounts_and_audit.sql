@@ -10,6 +10,7 @@ CREATE TABLE "staff_tokens" (
 	CONSTRAINT "staff_tokens_purpose_check" CHECK ("staff_tokens"."purpose" in ('invitation', 'password_reset'))
 );
 --> statement-breakpoint
+ALTER TABLE "audit_log" ADD COLUMN "details" jsonb;--> statement-breakpoint
 ALTER TABLE "sessions" ADD COLUMN "user_agent" text;--> statement-breakpoint
 ALTER TABLE "sessions" ADD COLUMN "ip_address" text;--> statement-breakpoint
 ALTER TABLE "sessions" ADD COLUMN "last_seen_at" timestamp with time zone;--> statement-breakpoint
