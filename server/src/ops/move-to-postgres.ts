@@ -1,6 +1,8 @@
-import { sql } from 'drizzle-orm';
+import { is, sql } from 'drizzle-orm';
+import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import type { Database } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
+import * as schema from '../db/schema.js';
 
 /**
  * Tables in foreign-key order. Throttle counters are not copied: they are minutes-long
@@ -27,21 +29,20 @@ export const TABLES = [
   'waitlist_tokens',
 ] as const;
 
-const IDENTITY_TABLES = new Set([
-  'users',
-  'staff_tokens',
-  'venues',
-  'shows',
-  'performances',
-  'reservations',
-  'reservation_tokens',
-  'check_ins',
-  'performance_messages',
-  'mail_outbox',
-  'audit_log',
-  'waitlist_entries',
-  'waitlist_tokens',
-]);
+/**
+ * Each table's identity column, read from the schema: the copy keeps its values and moves the
+ * sequence past them (a new table needs no entry here, only its place in TABLES).
+ */
+const IDENTITY_COLUMN = new Map(
+  (Object.values(schema) as unknown[])
+    .filter((value): value is PgTable => is(value, PgTable))
+    .map((table) => getTableConfig(table))
+    .flatMap((config) =>
+      config.columns
+        .filter((column) => (column as unknown as { generatedIdentity?: unknown }).generatedIdentity)
+        .map((column) => [config.name, column.name] as const),
+    ),
+);
 
 function rowsOf(result: unknown): Record<string, unknown>[] {
   return (Array.isArray(result) ? result : ((result as { rows?: unknown[] }).rows ?? [])) as Record<string, unknown>[];
@@ -64,13 +65,13 @@ export async function moveToPostgres(source: Database, target: Database): Promis
     for (const table of TABLES) {
       const [row] = rowsOf(await read.execute(sql.raw(`select coalesce(json_agg(t), '[]'::json)::text as rows from "${table}" t`)));
       const json = String(row?.rows ?? '[]');
-      const overriding = IDENTITY_TABLES.has(table) || table === 'door_changes' ? 'overriding system value' : '';
+      const idColumn = IDENTITY_COLUMN.get(table);
+      const overriding = idColumn ? 'overriding system value' : '';
       await tx.execute(
         sql`${sql.raw(`insert into "${table}" ${overriding} select * from json_populate_recordset(null::"${table}", `)}${json}::json)`,
       );
       counts[table] = (JSON.parse(json) as unknown[]).length;
-      if (IDENTITY_TABLES.has(table) || table === 'door_changes') {
-        const idColumn = table === 'door_changes' ? 'seq' : 'id';
+      if (idColumn) {
         await tx.execute(
           sql.raw(`select setval(pg_get_serial_sequence('"${table}"', '${idColumn}'), coalesce((select max(${idColumn}) from "${table}"), 0) + 1, false)`),
         );
