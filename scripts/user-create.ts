@@ -65,14 +65,15 @@ await withToolDatabase(env, 'user:create', async (database) => {
     // Through a running server's socket the database is the server's, already migrated.
     if (database.via !== 'server') await runMigrations(database);
     const auth = new AuthService(database.db, env, new SessionStore(database.db, env.SESSION_TTL), new Throttle(database.db));
-    // The same rules as the admin's "new user" form: a valid email, 10 to 256 characters of password.
+    // The same rules as the admin's "new user" form and every other place a password is set
+    // (server/src/auth/password-policy.ts): at least 10 characters, not a commonly breached one.
     const input = userCreateSchema.parse({ email: values.email, password, role: values.role, display_name: values.name ?? '' });
-    const user = await auth.createUser({ email: input.email, password: input.password, role: input.role, displayName: input.display_name ?? '' });
+    const user = await auth.createUser({ email: input.email, password, role: input.role, displayName: input.display_name ?? '' });
     process.stdout.write(`Created ${user.role} user ${user.email} (id ${user.id}).\n`);
   } catch (error) {
     const message =
       error instanceof AppError
-        ? `${error.message} ${JSON.stringify(error.extra.errors ?? {})}`
+        ? [error.message, ...Object.entries(error.extra.errors ?? {}).map(([field, messages]) => `${field}: ${messages.join(' ')}`)].join(' ')
         : error instanceof ZodError
           ? error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')
           : String(error);

@@ -216,7 +216,7 @@ describe('box office and the door app', () => {
     const admin = await clerk.newPage();
     await admin.goto(`/admin/reservations/${guest.id}`);
     await admin.getByText('online scan').waitFor();
-    await admin.getByText('Check-in undone').waitFor();
+    await admin.getByText(/undid the check-in of reservation [A-Z0-9]{4}-[A-Z0-9]{4} \(made .+\); reason: Admitted the wrong party by mistake/).waitFor();
     const [undo] = await db().select().from(auditLog).where(and(eq(auditLog.entityId, guest.id), eq(auditLog.action, 'check_in.undo')));
     expect(undo?.summary).toContain('Admitted the wrong party by mistake');
     await admin.close();

@@ -148,7 +148,7 @@ describe('box office: find a guest, change the reservation', () => {
     await shown(page.getByText('3 seats', { exact: true }));
     expect((await db().select().from(reservations).where(eq(reservations.id, guest.id)))[0]!.partySize).toBe(3);
     // The history says who changed what, before and after.
-    await shown(page.getByText('Seats: 2 → 3', { exact: true }));
+    await shown(page.getByText(/changed reservation [A-Z0-9]{4}-[A-Z0-9]{4}: seats 2 → 3/));
 
     const mail = await stack.mailbox.waitFor(guest.email, /Reservation changed/);
     expect(mail.text).toContain('Seats: 2 → 3');

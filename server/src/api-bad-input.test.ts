@@ -73,6 +73,8 @@ const JSON_ENDPOINTS = [
   { name: 'POST reservations', path: () => reservationsPath(), options: () => ({}) },
   { name: 'POST confirm', path: () => '/api/reservations/confirm', options: () => ({}) },
   { name: 'POST login', path: () => '/api/auth/login', options: () => ({}) },
+  { name: 'POST password reset', path: () => '/api/auth/password-reset', options: () => ({}) },
+  { name: 'POST password reset confirm', path: () => '/api/auth/password-reset/confirm', options: () => ({}) },
   { name: 'POST check-in preview', path: () => '/api/check-ins/preview', options: () => ({ cookie: doorCookie }) },
   { name: 'POST check-in confirm', path: () => '/api/check-ins/confirm', options: () => ({ cookie: doorCookie }) },
   { name: 'POST check-in confirm by code', path: () => '/api/check-ins/confirm-code', options: () => ({ cookie: doorCookie }) },

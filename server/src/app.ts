@@ -13,6 +13,7 @@ import { waitlistAdminRoutes, waitlistRoutes } from './waitlist/waitlist-routes.
 import type { AppEnv } from './app-context.js';
 import { loadSession, requireTrustedOrigin } from './auth/auth-middleware.js';
 import { authRoutes } from './auth/auth-routes.js';
+import { staffLinkAdminRoutes, staffLinkAuthRoutes } from './staff-links/staff-links-routes.js';
 import { bookingRoutes } from './bookings/booking-routes.js';
 import { catalogRoutes } from './catalog/catalog-routes.js';
 import { checkInAdminRoutes } from './check-ins/check-in-admin-routes.js';
@@ -103,6 +104,7 @@ export function createApp(services: Services) {
   app.use('/api/*', loadSession);
 
   app.route('/api/auth', authRoutes);
+  app.route('/api/auth', staffLinkAuthRoutes);
   app.route('/api', catalogRoutes);
   app.route('/api', bookingRoutes);
   app.route('/api', waitlistRoutes);
@@ -112,6 +114,7 @@ export function createApp(services: Services) {
   app.route('/api/admin/check-ins', checkInAdminRoutes);
   app.route('/api/admin/reservations', reservationsRoutes);
   app.route('/api/admin/users', usersRoutes);
+  app.route('/api/admin/users', staffLinkAdminRoutes);
   app.route('/api/admin/audit', auditRoutes);
   app.route('/api/admin', waitlistAdminRoutes);
   app.route('/api/admin', adminRoutes);

@@ -19,6 +19,13 @@ describe('configuration', () => {
     expect(env.THROTTLE_RESERVATION_CONFIRM.limit).toBe(60);
     expect(env.THROTTLE_CHECK_IN_PREVIEW.limit).toBe(600);
     expect(env.THROTTLE_CHECK_IN_CONFIRM.limit).toBe(600);
+    // Failed sign-ins per address: high enough for a venue where every phone shares one address.
+    expect(env.THROTTLE_LOGIN_IP).toMatchObject({ limit: 100, windowMs: 3_600_000 });
+  });
+
+  it('no longer reads THROTTLE_LOGIN_ACCOUNT: accounts wait after failures in a row instead', () => {
+    const env = parseEnv({ THROTTLE_LOGIN_ACCOUNT: '10/hour' });
+    expect(env).not.toHaveProperty('THROTTLE_LOGIN_ACCOUNT');
   });
 
   it('rejects malformed values with the variable named', () => {

@@ -147,8 +147,15 @@ export const envSchema = z
     THROTTLE_RESERVATION_CONFIRM: rate('60/hour'),
     THROTTLE_CHECK_IN_PREVIEW: rate('600/hour'),
     THROTTLE_CHECK_IN_CONFIRM: rate('600/hour'),
-    THROTTLE_LOGIN_IP: rate('30/hour'),
-    THROTTLE_LOGIN_ACCOUNT: rate('10/hour'),
+    /**
+     * Failed sign-ins per client address (successes never count): high, because at a venue every
+     * phone and the box office share one address. Each account also waits after 5 failures in a
+     * row (see auth-service.ts); that needs no setting.
+     */
+    THROTTLE_LOGIN_IP: rate('100/hour'),
+    /** "Forgot password" requests: per client address (429 past it) and per email (silently no more mail: no mail bombing). */
+    THROTTLE_PASSWORD_RESET_IP: rate('20/hour'),
+    THROTTLE_PASSWORD_RESET_EMAIL: rate('3/hour'),
     CONFIRMATION_TOKEN_TTL: duration('48h'),
     /** How long after the start of a performance its tickets still open the door. */
     CHECK_IN_GRACE: duration('6h'),
@@ -254,7 +261,8 @@ export function testEnv(overrides: Record<string, string> = {}): Env {
     THROTTLE_CHECK_IN_PREVIEW: '10000/hour',
     THROTTLE_CHECK_IN_CONFIRM: '10000/hour',
     THROTTLE_LOGIN_IP: '10000/hour',
-    THROTTLE_LOGIN_ACCOUNT: '10000/hour',
+    THROTTLE_PASSWORD_RESET_IP: '10000/hour',
+    THROTTLE_PASSWORD_RESET_EMAIL: '10000/hour',
     ...overrides,
   });
 }

@@ -13,6 +13,7 @@ import type { Logger } from './lib/logger.js';
 import { MailWorker } from './mail/mail-worker.js';
 import type { MailTransport } from './mail/mail-transport.js';
 import { Throttle } from './throttle/throttle-service.js';
+import { StaffLinks } from './staff-links/staff-links-service.js';
 import { UsersService } from './users/users-service.js';
 import { ReservationsService } from './reservations/reservations-service.js';
 import { DashboardService } from './dashboard/dashboard-service.js';
@@ -48,9 +49,10 @@ export function createServices(deps: ServiceDeps) {
   });
   const throttle = new Throttle(db, now);
   const sessions = new SessionStore(db, env.SESSION_TTL, now);
-  const auth = new AuthService(db, env, sessions, throttle);
+  const auth = new AuthService(db, env, sessions, throttle, now);
   const signingKeys = new SigningKeys(db);
   const kickMail = () => mailWorker.kick();
+  const staffLinks = new StaffLinks(db, env, throttle, kickMail, logger, now);
   const bookings = new BookingService(db, env, kickMail, now);
   const ticketLinks = new TicketLinksResolver(db, bookings.tickets, env.SITE_BASE_URL);
   const offers = new WaitlistOffers(env);
@@ -70,7 +72,8 @@ export function createServices(deps: ServiceDeps) {
     sessions,
     mailWorker,
     auth,
-    users: new UsersService(db, auth),
+    staffLinks,
+    users: new UsersService(db, auth, staffLinks),
     reservations: new ReservationsService(db),
     reservationChanges,
     dashboard: new DashboardService(db, env.TIME_ZONE, now),

@@ -150,7 +150,8 @@ export const userCreateSchema = z.strictObject({
   email: emailSchema,
   display_name: trimmed(LIMITS.name).optional(),
   role: z.enum(STAFF_ROLES),
-  password: passwordSchema.shape.password,
+  /** Absent: the user is invited by email and chooses their own password. */
+  password: passwordSchema.shape.password.optional(),
 });
 
 export const userUpdateSchema = z.strictObject({

@@ -1,3 +1,5 @@
+import type { AuditEntryJson } from '../../../shared/src/audit-contracts';
+import type { AuditDetails } from '../../../shared/src/audit-details';
 import { RESERVATION_STATUS_VALUES, STAFF_ROLES } from '../../../shared/src/contracts';
 import type { SyncConflict } from '../../../shared/src/door-contracts';
 
@@ -117,8 +119,8 @@ export interface ReservationDetail extends Reservation {
   created_by: string | null;
   check_in: { checked_in_at: string; checked_in_by: string | null; method: string } | null;
   emails: ReservationEmail[];
-  /** `summary`: English notes, or for a door conflict its details as JSON (see audit-details.ts). */
-  history: { at: string; action: string; actor: string | null; summary: string }[];
+  /** Worded by audit-render.ts from `details`; `summary` is the English fallback of older entries. */
+  history: { at: string; action: string; actor: string | null; summary: string; details: AuditDetails | null }[];
 }
 
 export interface DashboardPerformance {
@@ -147,17 +149,12 @@ export interface StaffUser {
   role: Role;
   active: boolean;
   created_at: string;
+  /** Invited and never chose a password: the invitation may be sent again. */
+  invitation_pending: boolean;
 }
 
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actor: { id: number; email: string } | null;
-  action: string;
-  entity_type: string;
-  entity_id: number | string | null;
-  summary: string;
-}
+/** An entry of `GET /api/admin/audit` (shared/src/audit-contracts.ts). */
+export type AuditEntry = AuditEntryJson;
 
 /** A registered door phone, from `GET /api/door/devices`. */
 export interface DoorDevice {

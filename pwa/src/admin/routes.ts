@@ -1,6 +1,7 @@
 import type { Component } from 'svelte';
 import type { MessageKey } from '../lib/i18n';
 import type { Params } from '../lib/router.svelte';
+import AccountPage from './pages/account-page.svelte';
 import AuditPage from './pages/audit-page.svelte';
 import DashboardPage from './pages/dashboard-page.svelte';
 import DoorDevicesPage from './pages/door-devices-page.svelte';
@@ -43,4 +44,6 @@ export const routes: readonly AdminRoute[] = [
   // Door phones are registered under staff accounts: next to Users (and linked from it).
   { path: '/door-devices', page: DoorDevicesPage, title: 'door.admin.devices.title', needs: 'users', nav: true },
   { path: '/audit', page: AuditPage, title: 'admin.nav.audit', needs: 'audit', nav: true },
+  // Linked from the header (the user's name), not from the menu.
+  { path: '/account', page: AccountPage, title: 'admin.account.title', needs: 'account' },
 ];

@@ -6,12 +6,12 @@ import type { Role, SessionUser } from './api-types';
  * only hides what a role could not use anyway.
  */
 
-export type Capability = 'dashboard' | 'reservations' | 'programme.read' | 'programme.write' | 'users' | 'audit';
+export type Capability = 'dashboard' | 'reservations' | 'programme.read' | 'programme.write' | 'users' | 'audit' | 'account';
 
 const CAPABILITIES: Record<Role, readonly Capability[]> = {
-  admin: ['dashboard', 'reservations', 'programme.read', 'programme.write', 'users', 'audit'],
-  content: ['programme.read', 'programme.write'],
-  box_office: ['dashboard', 'reservations', 'programme.read'],
+  admin: ['dashboard', 'reservations', 'programme.read', 'programme.write', 'users', 'audit', 'account'],
+  content: ['programme.read', 'programme.write', 'account'],
+  box_office: ['dashboard', 'reservations', 'programme.read', 'account'],
   door: [],
 };
 

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import {
   MAX_ID,
@@ -9,7 +9,9 @@ import {
   venueCreateSchema,
   venueUpdateSchema,
 } from '../../../shared/src/contracts.js';
+import { attendeesExportQuery } from '../../../shared/src/export-contracts.js';
 import type { AppEnv } from '../app-context.js';
+import type { AttendeesFormat } from '../reservations/attendees-export.js';
 import { currentUser, requireRole } from '../auth/auth-middleware.js';
 import { idParam, jsonBody, parseWith } from '../lib/http.js';
 import { broadcastRoutes } from '../broadcasts/broadcast-routes.js';
@@ -21,6 +23,17 @@ const boxOffice = requireRole('box_office');
 
 const queryId = z.coerce.number().int().positive().max(MAX_ID);
 const showFilter = z.strictObject({ show_id: queryId.optional() });
+
+/** The attendee list as a download, in the language the admin asked for (`?lang=it|en`). */
+async function attendeesFile(c: Context<AppEnv>, format: AttendeesFormat) {
+  const id = idParam(c);
+  const { lang } = parseWith(attendeesExportQuery, c.req.query());
+  const file = await c.var.services.reservations.attendeesExport(id, format, lang, c.var.services.env.TIME_ZONE);
+  c.header('Content-Type', file.contentType);
+  c.header('Content-Disposition', `attachment; filename="${file.fileName}"`);
+  c.header('Cache-Control', 'no-store');
+  return c.body(typeof file.body === 'string' ? file.body : new Uint8Array(file.body));
+}
 
 /** The season: venues, shows, performances (content staff), attendee lists (box office). */
 export const adminRoutes = new Hono<AppEnv>()
@@ -63,13 +76,8 @@ export const adminRoutes = new Hono<AppEnv>()
     await c.var.services.admin.deletePerformance(idParam(c), currentUser(c));
     return c.body(null, 204);
   })
-  .get('/performances/:id/attendees.csv', boxOffice, async (c) => {
-    const id = idParam(c);
-    const csv = await c.var.services.reservations.attendeesCsv(id, c.var.services.env.TIME_ZONE);
-    c.header('Content-Type', 'text/csv; charset=utf-8');
-    c.header('Content-Disposition', `attachment; filename="attendees-performance-${id}.csv"`);
-    return c.body(csv);
-  })
+  .get('/performances/:id/attendees.xlsx', boxOffice, (c) => attendeesFile(c, 'xlsx'))
+  .get('/performances/:id/attendees.csv', boxOffice, (c) => attendeesFile(c, 'csv'))
   .get('/dashboard', readers, async (c) => c.json(await c.var.services.dashboard.overview()))
   .get('/performances/:id/stats', readers, async (c) => c.json(await c.var.services.dashboard.stats(idParam(c))))
   // Cancelling a whole performance, and messages to its guests.

@@ -9,9 +9,11 @@ import type {
 } from '../../../shared/src/contracts.js';
 import { availableSeats } from '../../../shared/src/availability.js';
 import { listPerformancesWithSeats } from '../catalog/catalog-repository.js';
-import { insertAudit } from '../audit/audit-repository.js';
+import { auditChanges, changesSummary } from '../audit/audit-changes.js';
+import { auditSubjects, insertAudit } from '../audit/audit-repository.js';
+import type { AuditDetails } from '../../../shared/src/audit-details.js';
 import type { SessionUser } from '../auth/sessions.js';
-import type { Db } from '../db/client.js';
+import type { Db, Executor } from '../db/client.js';
 import { AppError, notFound, validationError } from '../lib/errors.js';
 import { rescheduleReminders } from '../mail/mail-repository.js';
 import { lockWholePerformance } from '../broadcasts/broadcast-repository.js';
@@ -60,15 +62,8 @@ const PERFORMANCE_FIELDS = {
   booking_open: 'bookingOpen',
 } as const satisfies Record<string, keyof PerformanceRow>;
 
-const auditValue = (value: unknown) => (value instanceof Date ? value.toISOString() : String(value));
-
-/** `field: before → after` for each field that changed, for the audit log. */
-function changes(before: PerformanceRow, after: PerformanceRow): string {
-  return Object.entries(PERFORMANCE_FIELDS)
-    .filter(([, column]) => auditValue(before[column]) !== auditValue(after[column]))
-    .map(([field, column]) => `${field}: ${auditValue(before[column])} → ${auditValue(after[column])}`)
-    .join(', ');
-}
+const VENUE_FIELDS = { name: 'name', capacity: 'capacity' } as const;
+const SHOW_FIELDS = { title: 'title', slug: 'slug', description: 'description', published: 'published' } as const;
 
 /** A date in the past is an archived record only when staff say so (`allow_past`). */
 function assertNotPast(startsAt: Date, now: Date, allowPast: boolean | undefined): void {
@@ -118,15 +113,30 @@ export class AdminService {
   venues = async () => (await listVenues(this.db)).map(venueJson);
 
   async createVenue(input: z.infer<typeof venueCreateSchema>, actor: SessionUser) {
-    const venue = await insertVenue(this.db, input);
-    await this.audit(actor, 'venue.create', 'venue', venue.id, `${venue.name} (${venue.capacity})`);
+    const venue = await this.db.transaction(async (tx) => {
+      const row = await insertVenue(tx, input);
+      await insertAudit(tx, {
+        actorUserId: actor.id,
+        action: 'venue.create',
+        entityType: 'venue',
+        entityId: row.id,
+        summary: `${row.name} (${row.capacity})`,
+        details: { venue: { id: row.id, name: row.name }, seats: row.capacity },
+      });
+      return row;
+    });
     return venueJson(venue);
   }
 
   async updateVenue(id: number, input: z.infer<typeof venueUpdateSchema>, actor: SessionUser) {
-    const venue = await updateVenue(this.db, id, input);
-    if (!venue) throw notFound('Venue not found.');
-    await this.audit(actor, 'venue.update', 'venue', id, describe(input));
+    const venue = await this.db.transaction(async (tx) => {
+      const before = await findVenue(tx, id);
+      const after = before && (await updateVenue(tx, id, input));
+      if (!before || !after) throw notFound('Venue not found.');
+      const changes = auditChanges(before, after, VENUE_FIELDS);
+      await this.audit(tx, actor, 'venue.update', 'venue', id, changesSummary(changes) || describe(input), { venue: { id, name: after.name }, changes });
+      return after;
+    });
     if (input.capacity !== undefined) {
       for (const p of await listPerformancesWithSeats(this.db, performanceVenueIs(id))) await this.seatsChanged(p.id);
     }
@@ -139,7 +149,7 @@ export class AdminService {
     }
     const venue = await deleteVenue(this.db, id);
     if (!venue) throw notFound('Venue not found.');
-    await this.audit(actor, 'venue.delete', 'venue', id, venue.name);
+    await this.audit(this.db, actor, 'venue.delete', 'venue', id, venue.name, { venue: { id, name: venue.name } });
   }
 
   shows = async () => (await listShows(this.db)).map(adminShowJson);
@@ -149,8 +159,11 @@ export class AdminService {
     if (await findShowBySlug(this.db, slug)) {
       throw validationError({ slug: ['Another show already uses this slug.'] });
     }
-    const show = await insertShow(this.db, { ...input, slug });
-    await this.audit(actor, 'show.create', 'show', show.id, show.title);
+    const show = await this.db.transaction(async (tx) => {
+      const row = await insertShow(tx, { ...input, slug });
+      await this.audit(tx, actor, 'show.create', 'show', row.id, row.title, { show: { id: row.id, title: row.title } });
+      return row;
+    });
     return adminShowJson(show);
   }
 
@@ -159,10 +172,17 @@ export class AdminService {
       const other = await findShowBySlug(this.db, input.slug);
       if (other && other.id !== id) throw validationError({ slug: ['Another show already uses this slug.'] });
     }
-    const show = await updateShow(this.db, id, input);
-    if (!show) throw notFound('Show not found.');
-    const action = input.published === true ? 'show.publish' : input.published === false ? 'show.unpublish' : 'show.update';
-    await this.audit(actor, action, 'show', id, describe(input));
+    const show = await this.db.transaction(async (tx) => {
+      const before = await findShowById(tx, id);
+      const after = before && (await updateShow(tx, id, input));
+      if (!before || !after) throw notFound('Show not found.');
+      const changes = auditChanges(before, after, SHOW_FIELDS);
+      const publishing = changes.find((c) => c.field === 'published');
+      // Publishing is its own entry when it is all that changed; with other edits it is one of them.
+      const action = publishing && changes.length === 1 ? (after.published ? 'show.publish' : 'show.unpublish') : 'show.update';
+      await this.audit(tx, actor, action, 'show', id, changesSummary(changes) || describe(input), { show: { id, title: after.title }, changes });
+      return after;
+    });
     return adminShowJson(show);
   }
 
@@ -173,7 +193,7 @@ export class AdminService {
     }
     const show = await this.db.transaction((tx) => deleteShowWithPerformances(tx, id));
     if (!show) throw notFound('Show not found.');
-    await this.audit(actor, 'show.delete', 'show', id, show.title);
+    await this.audit(this.db, actor, 'show.delete', 'show', id, show.title, { show: { id, title: show.title } });
   }
 
   async performances(filter: { showId?: number }) {
@@ -200,7 +220,15 @@ export class AdminService {
         bookingOpen: input.booking_open ?? true,
       });
       // `allow_past=true` in the summary marks an archived record entered on purpose.
-      await insertAudit(tx, { actorUserId: actor.id, action: 'performance.create', entityType: 'performance', entityId: row.id, summary: describe(input) });
+      await insertAudit(tx, {
+        actorUserId: actor.id,
+        action: 'performance.create',
+        entityType: 'performance',
+        entityId: row.id,
+        summary: describe(input),
+        // `allow_past` marks an archived record entered on purpose.
+        details: { changes: [{ field: 'starts_at', before: null, after: row.startsAt.toISOString() }, ...(input.allow_past ? [{ field: 'allow_past', before: null, after: true }] : [])] },
+      });
       return row;
     });
     return this.performance(created.id);
@@ -237,13 +265,15 @@ export class AdminService {
         await rescheduleReminders(tx, id, movesTo, this.reminderLeadMs);
         move = await this.broadcasts.announceMove(tx, locked, movesTo, actor, now);
       }
-      const changed = changes(before, after!) || 'no change';
+      const changes = auditChanges(before, after!, PERFORMANCE_FIELDS);
+      const changed = changesSummary(changes) || 'no change';
       await insertAudit(tx, {
         actorUserId: actor.id,
         action: 'performance.update',
         entityType: 'performance',
         entityId: id,
         summary: move ? `${changed}; guests told of the move: ${move.recipients} emails (message ${move.messageId})` : changed,
+        details: { changes, ...(move && { recipients: move.recipients, message_id: move.messageId }) },
       });
       return move;
     });
@@ -256,13 +286,17 @@ export class AdminService {
     if ((await countReservationsOfPerformances(this.db, performanceIdIs(id))) > 0) {
       throw new AppError('has_reservations', 'This performance has reservations: close booking instead.');
     }
-    const performance = await deletePerformance(this.db, id);
-    if (!performance) throw notFound('Performance not found.');
-    await this.audit(actor, 'performance.delete', 'performance', id, performance.startsAt.toISOString());
+    await this.db.transaction(async (tx) => {
+      // The names are taken before the row goes: the trail keeps what was deleted.
+      const subjects = await auditSubjects(tx, { actorUserId: null, action: 'performance.delete', entityType: 'performance', entityId: id });
+      const performance = await deletePerformance(tx, id);
+      if (!performance) throw notFound('Performance not found.');
+      await this.audit(tx, actor, 'performance.delete', 'performance', id, performance.startsAt.toISOString(), subjects);
+    });
   }
 
-  private audit(actor: SessionUser, action: string, entityType: string, entityId: number, summary: string) {
-    return insertAudit(this.db, { actorUserId: actor.id, action, entityType, entityId, summary });
+  private audit(db: Executor, actor: SessionUser, action: string, entityType: string, entityId: number, summary: string, details: AuditDetails) {
+    return insertAudit(db, { actorUserId: actor.id, action, entityType, entityId, summary, details });
   }
 
   private async assertReferences(input: { show_id?: number | undefined; venue_id?: number | undefined }) {

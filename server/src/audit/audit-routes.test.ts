@@ -23,7 +23,7 @@ const freshType = () => `test_${randomBytes(4).toString('hex')}`;
 interface Item {
   id: number;
   at: string;
-  actor: { id: number; email: string } | null;
+  actor: { id: number; email: string; name: string | null } | null;
   action: string;
   entity_type: string;
   entity_id: number | null;
@@ -73,20 +73,26 @@ describe('GET /api/admin/audit', () => {
         {
           id: expect.any(Number),
           at: expect.any(String),
-          actor: { id: users.admin.id, email: users.admin.email },
+          actor: { id: users.admin.id, email: users.admin.email, name: expect.any(String) },
           action: 'venue.update',
           entity_type: 'venue',
           entity_id: venue.body.id,
-          summary: 'name=Sala Audit 2',
+          summary: 'name: Sala Audit → Sala Audit 2',
+          details: {
+            actor: { name: expect.any(String) },
+            venue: { id: venue.body.id, name: 'Sala Audit 2' },
+            changes: [{ field: 'name', before: 'Sala Audit', after: 'Sala Audit 2' }],
+          },
         },
         {
           id: expect.any(Number),
           at: expect.any(String),
-          actor: { id: users.content.id, email: users.content.email },
+          actor: { id: users.content.id, email: users.content.email, name: expect.any(String) },
           action: 'venue.create',
           entity_type: 'venue',
           entity_id: venue.body.id,
           summary: 'Sala Audit (30)',
+          details: { actor: { name: expect.any(String) }, venue: { id: venue.body.id, name: 'Sala Audit' }, seats: 30 },
         },
       ],
       total: 2,
@@ -106,7 +112,7 @@ describe('GET /api/admin/audit', () => {
     expect(response.body.total).toBe(4);
     expect(response.body.items.map((i: Item) => i.summary)).toEqual(['fourth', 'third', 'second', 'first']);
     expect(response.body.items[0]).toMatchObject({ actor: null, at: '2030-05-01T18:04:00.000Z', entity_id: 2 });
-    expect(response.body.items[3].actor).toEqual({ id: users.admin.id, email: users.admin.email });
+    expect(response.body.items[3].actor).toMatchObject({ id: users.admin.id, email: users.admin.email });
 
     const everything = await audit('?page_size=500');
     const times = everything.body.items.map((i: Item) => Date.parse(i.at));

@@ -1,40 +1,28 @@
-import { Hono } from 'hono';
-import { z } from 'zod';
-import { MAX_ID } from '../../../shared/src/contracts.js';
+import { Hono, type Context } from 'hono';
+import { auditExportQuery, auditPageQuery } from '../../../shared/src/audit-contracts.js';
 import type { AppEnv } from '../app-context.js';
 import { requireRole } from '../auth/auth-middleware.js';
 import { parseWith } from '../lib/http.js';
-import { pageQuery, pageOf } from '../lib/pagination.js';
-import { listAudit } from './audit-repository.js';
+import { pageOf } from '../lib/pagination.js';
+import { auditExport, auditPage } from './audit-service.js';
 
-const auditQuery = pageQuery.extend({
-  action: z.string().max(64).optional(),
-  entity_type: z.string().max(64).optional(),
-  entity_id: z.coerce.number().int().positive().max(MAX_ID).optional(),
-  user_id: z.coerce.number().int().positive().max(MAX_ID).optional(),
-});
+async function exportFile(c: Context<AppEnv>, format: 'csv' | 'xlsx') {
+  const { lang, ...filters } = parseWith(auditExportQuery, c.req.query());
+  const file = await auditExport(c.var.services.database.db, filters, format, lang, c.var.services.env.TIME_ZONE);
+  c.header('Content-Type', file.contentType);
+  c.header('Content-Disposition', `attachment; filename="${file.fileName}"`);
+  c.header('Cache-Control', 'no-store');
+  return c.body(typeof file.body === 'string' ? file.body : new Uint8Array(file.body));
+}
 
 /** Admins only: the audit log names staff and guests. */
-export const auditRoutes = new Hono<AppEnv>().use(requireRole()).get('/', async (c) => {
-  const query = parseWith(auditQuery, c.req.query());
-  const page = pageOf(query);
-  const { items, total } = await listAudit(
-    c.var.services.database.db,
-    { action: query.action, entityType: query.entity_type, entityId: query.entity_id, actorUserId: query.user_id },
-    page,
-  );
-  return c.json({
-    items: items.map(({ entry, actorEmail }) => ({
-      id: entry.id,
-      at: entry.at.toISOString(),
-      actor: entry.actorUserId ? { id: entry.actorUserId, email: actorEmail } : null,
-      action: entry.action,
-      entity_type: entry.entityType,
-      entity_id: entry.entityId,
-      summary: entry.summary,
-    })),
-    total,
-    page: page.page,
-    page_size: page.pageSize,
-  });
-});
+export const auditRoutes = new Hono<AppEnv>()
+  .use(requireRole())
+  .get('/', async (c) => {
+    const { page: _page, page_size: _size, ...filters } = parseWith(auditPageQuery, c.req.query());
+    const page = pageOf({ page: _page, page_size: _size });
+    const { items, total } = await auditPage(c.var.services.database.db, filters, page, c.var.services.env.TIME_ZONE);
+    return c.json({ items, total, page: page.page, page_size: page.pageSize });
+  })
+  .get('/export.csv', (c) => exportFile(c, 'csv'))
+  .get('/export.xlsx', (c) => exportFile(c, 'xlsx'));

@@ -210,45 +210,7 @@ describe('session storage and lifetime', () => {
   });
 });
 
-describe('login throttling', () => {
-  it('limits attempts per client address, with 429 rate_limited and Retry-After', async () => {
-    const tight = ctx.withEnv({ THROTTLE_LOGIN_IP: '3/hour' });
-    const user = await aUser(ctx, 'door');
-    const ip = '203.0.113.10';
-    for (let i = 0; i < 3; i += 1) {
-      const attempt = await tight.client.post('/api/auth/login', { email: `guess-${i}@azionelab.test`, password: 'wrong password' }, { ip });
-      expect(attempt.status).toBe(401);
-    }
-
-    const blocked = await tight.client.post('/api/auth/login', { email: user.email, password: PASSWORD }, { ip });
-    expect(blocked.status).toBe(429);
-    expect(blocked.body.status).toBe('rate_limited');
-    const retryAfter = Number(blocked.headers.get('retry-after'));
-    expect(retryAfter).toBeGreaterThan(0);
-    expect(retryAfter).toBeLessThanOrEqual(3600);
-    expect(sessionCookies(blocked)).toEqual([]);
-
-    const otherAddress = await tight.client.post('/api/auth/login', { email: user.email, password: PASSWORD }, { ip: '203.0.113.11' });
-    expect(otherAddress.status).toBe(200);
-  });
-
-  it('limits attempts per account, whatever the address and the letter case', async () => {
-    const tight = ctx.withEnv({ THROTTLE_LOGIN_ACCOUNT: '2/hour' });
-    const user = await aUser(ctx, 'admin');
-    const other = await aUser(ctx, 'admin');
-    expect((await tight.client.post('/api/auth/login', { email: user.email, password: 'wrong password' }, { ip: '198.51.100.21' })).status).toBe(401);
-    expect((await tight.client.post('/api/auth/login', { email: user.email.toUpperCase(), password: 'wrong password' }, { ip: '198.51.100.22' })).status).toBe(401);
-
-    const blocked = await tight.client.post('/api/auth/login', { email: user.email, password: PASSWORD }, { ip: '198.51.100.23' });
-    expect(blocked.status).toBe(429);
-    expect(blocked.body.status).toBe('rate_limited');
-    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(sessionCookies(blocked)).toEqual([]);
-
-    const otherAccount = await tight.client.post('/api/auth/login', { email: other.email, password: PASSWORD }, { ip: '198.51.100.23' });
-    expect(otherAccount.status).toBe(200);
-  });
-});
+// Sign-in limits (failures per account and per address) are in sign-in-limits.test.ts.
 
 describe('CSRF: Origin check on unsafe requests that carry a session', () => {
   it('refuses a POST with a session cookie from a foreign origin or with no Origin', async () => {

@@ -3,13 +3,35 @@ import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/enco
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import type { UserRole } from '../db/schema.js';
-import { deleteExpiredSessions, deleteSession, extendSession, findSessionWithUser, insertSession } from './auth-repository.js';
+import {
+  deleteExpiredSessions,
+  deleteOtherSessions,
+  deleteOwnSession,
+  deleteSession,
+  deleteUserSessions,
+  findSessionWithUser,
+  insertSession,
+  listUserSessions,
+  touchSession,
+} from './auth-repository.js';
 
 /*
  * Sessions as in Lucia's guide: the cookie holds a random token; the database holds only
  * sha256(token) as the session id, so a leaked sessions table opens no session. Sessions slide:
- * a session used in the second half of its life is extended to a full lifetime.
+ * a session used in the second half of its life is extended to a full lifetime. Each session keeps
+ * the browser and address it was opened from, and when it was last used (written at most once a
+ * minute per session, so a busy door phone costs one small UPDATE a minute, not one per scan).
  */
+
+/** How stale `last_seen_at` may get before a request writes it again. */
+const LAST_SEEN_RESOLUTION_MS = 60_000;
+/** A user agent is shown, not parsed for security: a bounded copy is plenty. */
+const USER_AGENT_MAX = 400;
+
+export interface SessionOrigin {
+  userAgent?: string | undefined;
+  ipAddress?: string | undefined;
+}
 
 export const SESSION_COOKIE = 'azionelab_session';
 
@@ -43,10 +65,18 @@ export class SessionStore {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async create(userId: number): Promise<{ token: string; expiresAt: Date }> {
+  async create(userId: number, origin: SessionOrigin = {}): Promise<{ token: string; expiresAt: Date }> {
     const token = generateSessionToken();
-    const expiresAt = new Date(this.now().getTime() + this.ttlMs);
-    await insertSession(this.db, { id: sessionIdFromToken(token), userId, expiresAt });
+    const now = this.now();
+    const expiresAt = new Date(now.getTime() + this.ttlMs);
+    await insertSession(this.db, {
+      id: sessionIdFromToken(token),
+      userId,
+      expiresAt,
+      userAgent: origin.userAgent?.slice(0, USER_AGENT_MAX) || null,
+      ipAddress: origin.ipAddress || null,
+      lastSeenAt: now,
+    });
     return { token, expiresAt };
   }
 
@@ -60,8 +90,11 @@ export class SessionStore {
     let renewed = false;
     if (expiresAt.getTime() - now.getTime() < this.ttlMs / 2) {
       expiresAt = new Date(now.getTime() + this.ttlMs);
-      await extendSession(this.db, sessionId, expiresAt);
       renewed = true;
+    }
+    const lastSeen = row.session.lastSeenAt?.getTime() ?? 0;
+    if (renewed || now.getTime() - lastSeen >= LAST_SEEN_RESOLUTION_MS) {
+      await touchSession(this.db, sessionId, { lastSeenAt: now, ...(renewed && { expiresAt }) });
     }
     const { user } = row;
     return {
@@ -79,5 +112,24 @@ export class SessionStore {
 
   async invalidate(sessionId: string): Promise<void> {
     await deleteSession(this.db, sessionId);
+  }
+
+  /** The user's live sessions, most recently used first. */
+  async listForUser(userId: number) {
+    return listUserSessions(this.db, userId, this.now());
+  }
+
+  /** Ends one of the user's own sessions; false when the id is not theirs (or already gone). */
+  async endOwn(userId: number, sessionId: string): Promise<boolean> {
+    return deleteOwnSession(this.db, userId, sessionId);
+  }
+
+  /** Ends every session of the user but the one given (the caller's own); returns how many. */
+  async endOthers(userId: number, keepSessionId: string): Promise<number> {
+    return deleteOtherSessions(this.db, userId, keepSessionId);
+  }
+
+  async endAll(userId: number): Promise<number> {
+    return deleteUserSessions(this.db, userId);
   }
 }

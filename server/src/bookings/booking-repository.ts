@@ -237,7 +237,7 @@ export async function revokeTokens(db: Executor, reservationId: number, at: Date
 }
 
 /** Pending reservations none of whose confirmation links can still be used. */
-export async function deleteLapsedPendingReservations(db: Executor, now: Date): Promise<{ id: number; performanceId: number }[]> {
+export async function deleteLapsedPendingReservations(db: Executor, now: Date): Promise<{ id: number; performanceId: number; partySize: number }[]> {
   return db
     .delete(reservations)
     .where(
@@ -248,5 +248,5 @@ export async function deleteLapsedPendingReservations(db: Executor, now: Date): 
           and t.purpose = 'confirmation' and t.revoked_at is null and t.used_at is null and t.expires_at > ${now.toISOString()}::timestamptz)`,
       ),
     )
-    .returning({ id: reservations.id, performanceId: reservations.performanceId });
+    .returning({ id: reservations.id, performanceId: reservations.performanceId, partySize: reservations.partySize });
 }

@@ -9,7 +9,7 @@ import { generateReservationCode, generateToken, hashToken, looksLikeToken } fro
 import { recordDoorChange } from '../door/door-changes-repository.js';
 import { dropQueuedMail, enqueueMail } from '../mail/mail-repository.js';
 import type { CancelledPayload, ConfirmationPayload } from '../mail/mail-templates.js';
-import { insertAudit } from '../audit/audit-repository.js';
+import { auditSubjects, insertAudit } from '../audit/audit-repository.js';
 import type { SessionUser } from '../auth/sessions.js';
 import {
   deleteLapsedPendingReservations,
@@ -131,6 +131,7 @@ export class BookingService {
       entityType: 'reservation',
       entityId: reservation.id,
       summary: `${reservation.partySize} seats, ${options.source}`,
+      details: { seats: reservation.partySize, source: options.source },
     });
     return { reservation, availableSeats: available, rawConfirmationToken };
   }
@@ -183,6 +184,7 @@ export class BookingService {
         entityType: 'reservation',
         entityId: reservation.id,
         summary: `${reservation.partySize} seats`,
+        details: { seats: reservation.partySize, source: 'public' },
       });
       return {
         reservation: { ...reservation, status: 'confirmed' as const, confirmedAt: now, code },
@@ -227,6 +229,7 @@ export class BookingService {
       entityType: 'reservation',
       entityId: reservation.id,
       summary: `${reservation.partySize} seats, from the waiting list`,
+      details: { seats: reservation.partySize, source: 'waitlist' },
     });
     return { reservation, qrCodeUrl, rawCheckInToken };
   }
@@ -303,6 +306,7 @@ export class BookingService {
         entityType: 'reservation',
         entityId: reservation.id,
         summary: `${reservation.status} → cancelled, ${reservation.partySize} seats freed`,
+        details: { seats: reservation.partySize, previous_status: reservation.status, changes: [{ field: 'status', before: reservation.status, after: 'cancelled' }] },
       });
       return { ...reservation, status: 'cancelled' as const, cancelledAt: now };
     });
@@ -340,6 +344,7 @@ export class BookingService {
         entityType: 'reservation',
         entityId: reservation.id,
         summary: answer.ticket ? `${answer.kind}, ${answer.ticket} ticket` : answer.kind,
+        details: { mail: answer.ticket ? 'ticket' : 'confirmation' },
       });
       return answer;
     });
@@ -369,6 +374,7 @@ export class BookingService {
         entityType: 'reservation',
         entityId: reservation.id,
         summary: 'new ticket: the previous QR code no longer admits',
+        details: {},
       });
       return { reservation: { ...reservation, code }, performance, issued };
     });
@@ -411,6 +417,7 @@ export class BookingService {
         entityType: 'reservation',
         entityId: reservation.id,
         summary: `${reservation.partySize} seats, confirmed at the box office by ${actor.email}${reservation.email ? '' : ', no email'}`,
+        details: { seats: reservation.partySize, source: 'box_office', ...(!reservation.email && { no_email: true }) },
       });
       return { reservation, performance, issued };
     });
@@ -476,7 +483,16 @@ export class BookingService {
     const deleted = await this.db.transaction(async (tx) => {
       const rows = await deleteLapsedPendingReservations(tx, now);
       for (const row of rows) {
-        await insertAudit(tx, { actorUserId: null, action: 'reservation.expire', entityType: 'reservation', entityId: row.id, summary: 'confirmation link expired' });
+        // The row is gone: the entry names its performance, and its seats, from what is left.
+        const { performance } = await auditSubjects(tx, { actorUserId: null, action: 'reservation.expire', entityType: 'performance', entityId: row.performanceId });
+        await insertAudit(tx, {
+          actorUserId: null,
+          action: 'reservation.expire',
+          entityType: 'reservation',
+          entityId: row.id,
+          summary: 'confirmation link expired',
+          details: { reservation: { id: row.id, code: null, seats: row.partySize }, ...(performance && { performance }) },
+        });
       }
       return rows.length;
     });

@@ -1,6 +1,7 @@
 import { availableSeats } from '../../../shared/src/availability.js';
 import type { ReservationChanged, ReservationChangeInput } from '../../../shared/src/reservation-change-contracts.js';
 import { reservationSearchText } from '../../../shared/src/search-key.js';
+import { auditValue } from '../audit/audit-changes.js';
 import { insertAudit } from '../audit/audit-repository.js';
 import type { SessionUser } from '../auth/sessions.js';
 import type { Db, Executor } from '../db/client.js';
@@ -35,6 +36,9 @@ function shown(value: unknown): string {
   if (typeof value !== 'string') return String(value);
   return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
 }
+
+/** A performance in the audit details: its show and its start (the admin words the date). */
+const performanceLabel = (p: PerformanceForBooking) => `${p.showTitle}, ${p.startsAt.toISOString()}`;
 
 /**
  * The box office changing a reservation (`PATCH /api/admin/reservations/:id`): the guest's
@@ -131,6 +135,14 @@ export class ReservationChanges {
       entityType: 'reservation',
       entityId: before.id,
       summary: changed.map(([name, column]) => `${name} ${shown(before[column])} → ${shown(after[column])}`).join(', '),
+      details: {
+        // A move reads as the two performances (show, date), not as their ids.
+        changes: changed.map(([name, column]) =>
+          name === 'performance_id'
+            ? { field: 'performance', before: performanceLabel(from), after: performanceLabel(performance) }
+            : { field: name, before: auditValue(before[column]), after: auditValue(after[column]) },
+        ),
+      },
     });
     return this.answer(
       after,

@@ -121,6 +121,17 @@ export class BroadcastService {
           `booking_open=${performance.bookingOpen} → false, cancelled_at=null → ${now.toISOString()}; ` +
           `${cancelled.length} reservations cancelled (${seats} confirmed seats), ${removed.length} waiting-list entries removed, ` +
           `${dropped} queued emails dropped, ${message.recipients} guests emailed (message ${message.id})`,
+        details: {
+          changes: [
+            { field: 'booking_open', before: performance.bookingOpen, after: false },
+            { field: 'cancelled_at', before: null, after: now.toISOString() },
+          ],
+          reservations_cancelled: cancelled.length,
+          seats,
+          waitlist_removed: removed.length,
+          recipients: message.recipients,
+          message_id: message.id,
+        },
       });
       return {
         performance_id: performance.id,
@@ -213,6 +224,7 @@ export class BroadcastService {
         entityType: 'performance',
         entityId: performance.id,
         summary: `message ${message.id} to ${input.audience}: ${message.recipients} emails, subject "${input.subject.slice(0, 80)}"`,
+        details: { message_id: message.id, audience: input.audience, recipients: message.recipients, subject: input.subject.slice(0, 200) },
       });
       return messageJson((await findMessageWithProgress(tx, message.id))!);
     });

@@ -100,6 +100,12 @@ export class CheckInService {
         // Read back by the sync (sync-service.ts): scans made before this moment admit nobody.
         at: now,
         summary: `Check-in of ${undone.checkedInAt.toISOString()} (${how}) undone. Reason: ${reason}`,
+        details: {
+          checked_in_at: undone.checkedInAt.toISOString(),
+          mode: undone.method === 'offline' ? 'offline' : 'online',
+          reason,
+          ...(undone.deviceName && { device: { name: undone.deviceName } }),
+        },
       });
       return {
         reservation_id: reservationId,
@@ -125,7 +131,14 @@ export class CheckInService {
     });
     if (inserted) {
       await recordDoorChange(this.db, reservation.performanceId, reservation.id);
-      await insertAudit(this.db, { actorUserId: staff.id, action: 'check_in.create', entityType: 'reservation', entityId: reservation.id, summary: `${reservation.partySize} seats, online` });
+      await insertAudit(this.db, {
+        actorUserId: staff.id,
+        action: 'check_in.create',
+        entityType: 'reservation',
+        entityId: reservation.id,
+        summary: `${reservation.partySize} seats, online`,
+        details: { seats: reservation.partySize, mode: 'online', ...(device && { device: { id: device.id, name: device.name } }) },
+      });
     }
     const preview = await this.describe(this.db, reservation);
     if (!inserted) {

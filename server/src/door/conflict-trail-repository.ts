@@ -26,5 +26,6 @@ export async function insertConflictTrail(
     entityType: 'reservation',
     entityId: entry.reservationId,
     summary: JSON.stringify(entry.conflict),
+    details: { conflict: entry.conflict },
   });
 }

@@ -164,7 +164,7 @@ export class DoorService {
 
   async registerDevice(name: string, staff: SessionUser) {
     const device = await insertDevice(this.db, { id: randomUUID(), name, registeredByUserId: staff.id });
-    await insertAudit(this.db, { actorUserId: staff.id, action: 'device.register', entityType: 'device', entityId: null, summary: name });
+    await insertAudit(this.db, { actorUserId: staff.id, action: 'device.register', entityType: 'device', entityId: null, summary: name, details: { device: { id: device.id, name } } });
     return { id: device.id, name: device.name, created_at: device.createdAt.toISOString() };
   }
 
@@ -188,6 +188,13 @@ export class DoorService {
   async revokeDevice(id: string, actor: SessionUser) {
     const device = await revokeDevice(this.db, id, this.now());
     if (!device) throw notFound('Device not found.');
-    await insertAudit(this.db, { actorUserId: actor.id, action: 'device.revoke', entityType: 'device', entityId: null, summary: device.name });
+    await insertAudit(this.db, {
+      actorUserId: actor.id,
+      action: 'device.revoke',
+      entityType: 'device',
+      entityId: null,
+      summary: device.name,
+      details: { device: { id: device.id, name: device.name } },
+    });
   }
 }

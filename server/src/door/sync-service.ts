@@ -170,6 +170,13 @@ export class SyncService {
           entityType: 'reservation',
           entityId: ticket.reservationId,
           summary: `${ticket.partySize} seats, offline scan`,
+          details: {
+            seats: ticket.partySize,
+            mode: 'offline',
+            scanned_at: correctedAt.toISOString(),
+            synced_at: this.now().toISOString(),
+            device: { id: deviceId, name: device.name },
+          },
         });
       } else if (ticket && verdict.kind === 'already_admitted' && existing) {
         // The same phone (or, for an online check-in, the same staff member) admitting again is

@@ -27,7 +27,6 @@ export function serverEnv(smtpUrl: string, extra: Record<string, string> = {}): 
     THROTTLE_RESERVATION_CREATE: '100000/hour',
     THROTTLE_RESERVATION_CONFIRM: '100000/hour',
     THROTTLE_LOGIN_IP: '10000/hour',
-    THROTTLE_LOGIN_ACCOUNT: '10000/hour',
     ...extra,
   };
 }

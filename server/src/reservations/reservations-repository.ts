@@ -108,14 +108,25 @@ export function mailsOfReservation(db: Executor, reservationId: number) {
 
 export function historyOfReservation(db: Executor, reservationId: number) {
   return db
-    .select({ at: auditLog.at, action: auditLog.action, summary: auditLog.summary, actor: users.email })
+    .select({ at: auditLog.at, action: auditLog.action, summary: auditLog.summary, details: auditLog.details, actor: users.email })
     .from(auditLog)
     .leftJoin(users, eq(users.id, auditLog.actorUserId))
     .where(and(eq(auditLog.entityType, 'reservation'), eq(auditLog.entityId, reservationId)))
     .orderBy(asc(auditLog.at), asc(auditLog.id));
 }
 
-/** Everyone expected at the door, for the CSV export and the printed list. */
+/** What an attendee export names its file and sheet after. */
+export async function performanceForExport(db: Executor, performanceId: number) {
+  const rows = await db
+    .select({ id: performances.id, startsAt: performances.startsAt, showSlug: shows.slug, showTitle: shows.title })
+    .from(performances)
+    .innerJoin(shows, eq(shows.id, performances.showId))
+    .where(eq(performances.id, performanceId))
+    .limit(1);
+  return rows[0];
+}
+
+/** Everyone expected at the door, for the attendee exports and the printed list. */
 export function attendeesOfPerformance(db: Executor, performanceId: number) {
   return db
     .select({ reservation: reservations, checkedInAt: checkIns.checkedInAt })

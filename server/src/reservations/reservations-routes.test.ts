@@ -399,7 +399,7 @@ describe('GET /api/admin/reservations/:id', () => {
     const response = await detail(reservation.id, cookies.admin);
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ source: 'public', created_by: null, check_in: null });
-    expect(response.body.history).toEqual([{ at: expect.any(String), action: 'reservation.create', actor: null, summary: '2 seats, public' }]);
+    expect(response.body.history).toEqual([{ at: expect.any(String), action: 'reservation.create', actor: null, summary: '2 seats, public', details: expect.objectContaining({ seats: 2, source: 'public' }) }]);
   });
 
   it('answers 404 for unknown or malformed ids', async () => {

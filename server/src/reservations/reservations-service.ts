@@ -1,10 +1,11 @@
 import type { z } from 'zod';
+import { readAuditDetails } from '../../../shared/src/audit-details.js';
 import type { Db } from '../db/client.js';
 import { notFound } from '../lib/errors.js';
 import { pageOf } from '../lib/pagination.js';
-import { findPerformance } from '../admin/admin-repository.js';
 import {
   attendeesOfPerformance,
+  performanceForExport,
   findCheckInDetail,
   findReservationDetail,
   historyOfReservation,
@@ -13,7 +14,9 @@ import {
   type ReservationFilter,
 } from './reservations-repository.js';
 import type { reservationListQuery } from './reservations-routes.js';
-import { attendeesCsv } from './attendees-csv.js';
+import type { ExportLanguage } from '../../../shared/src/export-contracts.js';
+import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '../lib/spreadsheet.js';
+import { attendeesCsv, attendeesFileName, attendeesXlsx, type AttendeesFormat } from './attendees-export.js';
 
 type Row = Awaited<ReturnType<typeof searchReservations>>['items'][number];
 
@@ -81,12 +84,19 @@ export class ReservationsService {
         sent_at: m.sentAt?.toISOString() ?? null,
         last_error: m.lastError,
       })),
-      history: history.map((h) => ({ at: h.at.toISOString(), action: h.action, actor: h.actor, summary: h.summary })),
+      history: history.map((h) => ({ at: h.at.toISOString(), action: h.action, actor: h.actor, summary: h.summary, details: readAuditDetails(h.details) })),
     };
   }
 
-  async attendeesCsv(performanceId: number, timeZone: string): Promise<string> {
-    if (!(await findPerformance(this.db, performanceId))) throw notFound('Performance not found.');
-    return attendeesCsv(await attendeesOfPerformance(this.db, performanceId), timeZone);
+  /** The confirmed guests of a performance as a file to download, in the admin's language. */
+  async attendeesExport(performanceId: number, format: AttendeesFormat, lang: ExportLanguage, timeZone: string) {
+    const performance = await performanceForExport(this.db, performanceId);
+    if (!performance) throw notFound('Performance not found.');
+    const attendees = await attendeesOfPerformance(this.db, performanceId);
+    return {
+      fileName: attendeesFileName(performance, lang, format, timeZone),
+      contentType: format === 'xlsx' ? XLSX_CONTENT_TYPE : CSV_CONTENT_TYPE,
+      body: format === 'xlsx' ? await attendeesXlsx(attendees, lang, timeZone) : attendeesCsv(attendees, lang, timeZone),
+    };
   }
 }

@@ -1,6 +1,7 @@
-import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { auditLog, mailOutbox, performances, reservations, reservationTokens, waitlistEntries } from '../db/schema.js';
+import { eraseGuestDataInAudit } from './audit-retention.js';
+import { mailOutbox, performances, reservations, reservationTokens, waitlistEntries } from '../db/schema.js';
 
 /**
  * Personal data retention (a residual risk the seeds left open): some time after a
@@ -40,11 +41,8 @@ export class RetentionService {
           .set({ recipient: sql`'anonymized-' || ${mailOutbox.reservationId} || '@invalid'`, payload: {} })
           .where(inArray(mailOutbox.reservationId, ids));
         await tx.update(reservationTokens).set({ sealedGuest: null }).where(inArray(reservationTokens.reservationId, ids));
-        // A change's audit row quotes the values before and after (names, emails, phones).
-        await tx
-          .update(auditLog)
-          .set({ summary: 'personal data erased after the retention period' })
-          .where(and(eq(auditLog.entityType, 'reservation'), inArray(auditLog.entityId, ids), eq(auditLog.action, 'reservation.update')));
+        // A change's audit row quotes the values before and after (names, emails, phones), an undo its reason.
+        await eraseGuestDataInAudit(tx, ids);
       }
       // The waiting list of those performances holds names and addresses too.
       await tx

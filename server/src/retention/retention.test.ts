@@ -44,6 +44,16 @@ describe('personal data retention', () => {
     expect(erased!.searchText).toBe(gone.reservation.code!.replace('-', '').toLowerCase());
     const history = await db.select().from(auditLog).where(and(eq(auditLog.entityType, 'reservation'), eq(auditLog.entityId, gone.reservation.id)));
     expect(history.map((h) => h.summary).join(' ')).not.toMatch(/Maria|Bianchi|765/);
+    // … nor by its details: the change keeps which fields changed, not their values.
+    expect(JSON.stringify(history.map((h) => h.details))).not.toMatch(/Maria|Bianchi|765/);
+    const change = history.find((h) => h.action === 'reservation.update')!;
+    expect(change.details).toMatchObject({
+      changes: [
+        { field: 'name', before: null, after: null },
+        { field: 'phone', before: null, after: null },
+      ],
+      erased: ['name', 'phone'],
+    });
 
     const [untouched] = await db.select().from(reservations).where(eq(reservations.id, kept.reservation.id));
     expect(untouched!.name).toBe('Maria Rossi');

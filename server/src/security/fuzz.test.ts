@@ -97,6 +97,8 @@ const TEMPLATES: Record<string, Record<string, unknown>> = {
   'POST /api/admin/users': { email: 'fuzz@azionelab.test', role: 'door', password: 'a long enough password' },
   'PATCH /api/admin/users/:id': { display_name: 'Fuzz', role: 'content' },
   'POST /api/admin/users/:id/password': { password: 'another long password' },
+  'POST /api/auth/password-reset': { email: spareUser.email },
+  'POST /api/auth/password-reset/confirm': { token: 'A'.repeat(43), password: 'another long password' },
   'POST /api/admin/venues': { name: 'Sala', capacity: 10 },
   'PATCH /api/admin/venues/:id': { capacity: 5000 },
   'POST /api/admin/shows': { title: 'Titolo', description: 'Descrizione', published: false },

@@ -22,7 +22,12 @@ const ADMIN: UserRole[] = ['admin'];
 const EXPECTED: Record<string, Audience> = {
   'POST /api/auth/login': 'anyone',
   'POST /api/auth/logout': 'anyone',
+  'POST /api/auth/password-reset': 'anyone',
+  'POST /api/auth/password-reset/confirm': 'anyone',
   'GET /api/auth/me': 'logged_in',
+  'GET /api/auth/sessions': 'logged_in',
+  'DELETE /api/auth/sessions': 'logged_in',
+  'DELETE /api/auth/sessions/:id': 'logged_in',
 
   'GET /api/shows': 'anyone',
   'GET /api/shows/:idOrSlug': 'anyone',
@@ -73,7 +78,12 @@ const EXPECTED: Record<string, Audience> = {
   'POST /api/admin/users': ADMIN,
   'PATCH /api/admin/users/:id': ADMIN,
   'POST /api/admin/users/:id/password': ADMIN,
+  'POST /api/admin/users/:id/invitation': ADMIN,
+  'POST /api/admin/users/:id/unlock': ADMIN,
+  'POST /api/admin/users/:id/sessions/end': ADMIN,
   'GET /api/admin/audit': ADMIN,
+  'GET /api/admin/audit/export.csv': ADMIN,
+  'GET /api/admin/audit/export.xlsx': ADMIN,
 
   'GET /api/admin/venues': STAFF_READERS,
   'POST /api/admin/venues': CONTENT,
@@ -89,6 +99,7 @@ const EXPECTED: Record<string, Audience> = {
   'PATCH /api/admin/performances/:id': CONTENT,
   'DELETE /api/admin/performances/:id': CONTENT,
   'GET /api/admin/performances/:id/attendees.csv': BOX_OFFICE,
+  'GET /api/admin/performances/:id/attendees.xlsx': BOX_OFFICE,
   'POST /api/admin/performances/:id/cancel': BOX_OFFICE,
   'POST /api/admin/performances/:id/move': BOX_OFFICE,
   'GET /api/admin/performances/:id/messages': BOX_OFFICE,

@@ -1,13 +1,17 @@
 import type { z } from 'zod';
 import type { userCreateSchema, userUpdateSchema } from '../../../shared/src/contracts.js';
+import { auditChanges } from '../audit/audit-changes.js';
 import { insertAudit } from '../audit/audit-repository.js';
-import { deleteUserSessions } from '../auth/auth-repository.js';
+import { clearFailedLogins, deleteUserSessions } from '../auth/auth-repository.js';
 import type { AuthService } from '../auth/auth-service.js';
+import { assertAcceptablePassword, hasUsablePassword } from '../auth/password-policy.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { SessionUser } from '../auth/sessions.js';
 import type { Db } from '../db/client.js';
 import type { users } from '../db/schema.js';
 import { AppError, notFound } from '../lib/errors.js';
+import { closeOpenStaffTokens } from '../staff-links/staff-links-repository.js';
+import type { StaffLinks } from '../staff-links/staff-links-service.js';
 import { findUser, listUsers, updateUser } from './users-repository.js';
 
 const userJson = (u: typeof users.$inferSelect) => ({
@@ -16,7 +20,11 @@ const userJson = (u: typeof users.$inferSelect) => ({
   display_name: u.displayName,
   role: u.role,
   active: u.active,
+  /** Invited and never chose a password: the admin may send the invitation again. */
+  invitation_pending: !hasUsablePassword(u.passwordHash),
   created_at: u.createdAt.toISOString(),
+  failed_logins: u.failedLogins,
+  locked_until: u.lockedUntil?.toISOString() ?? null,
 });
 
 /** Staff accounts. Deactivating or resetting a password ends the user's sessions at once. */
@@ -24,22 +32,30 @@ export class UsersService {
   constructor(
     private readonly db: Db,
     private readonly auth: AuthService,
+    private readonly staffLinks: StaffLinks,
   ) {}
 
   async list() {
     return (await listUsers(this.db)).map(userJson);
   }
 
+  /** Without a password the user is invited: they choose one through an emailed link. */
   async create(input: z.infer<typeof userCreateSchema>, actor: SessionUser) {
-    const created = await this.auth.createUser({
-      email: input.email,
-      password: input.password,
-      role: input.role,
-      displayName: input.display_name ?? '',
+    const row = await this.db.transaction(async (tx) => {
+      const created = await this.auth.createUser(
+        { email: input.email, password: input.password ?? null, role: input.role, displayName: input.display_name ?? '' },
+        tx,
+      );
+      const user = (await findUser(tx, created.id))!;
+      await insertAudit(tx, { actorUserId: actor.id, action: 'user.create', entityType: 'user', entityId: created.id, summary: `${created.email} (${created.role})` });
+      if (input.password === undefined) {
+        await this.staffLinks.invite(tx, user, actor);
+        await insertAudit(tx, { actorUserId: actor.id, action: 'user.invite', entityType: 'user', entityId: created.id, summary: created.email, details: { mail: 'staff_invitation' } });
+      }
+      return user;
     });
-    await insertAudit(this.db, { actorUserId: actor.id, action: 'user.create', entityType: 'user', entityId: created.id, summary: `${created.email} (${created.role})` });
-    const row = await findUser(this.db, created.id);
-    return userJson(row!);
+    if (input.password === undefined) this.staffLinks.kickMail();
+    return userJson(row);
   }
 
   async update(id: number, input: z.infer<typeof userUpdateSchema>, actor: SessionUser) {
@@ -73,18 +89,64 @@ export class UsersService {
         entityType: 'user',
         entityId: id,
         summary: `${user.email}: ${changes}`,
+        details: { changes: auditChanges(before, user, { display_name: 'displayName', role: 'role', active: 'active' }) },
       });
       return userJson(user);
     });
   }
 
   async setPassword(id: number, password: string, actor: SessionUser) {
+    assertAcceptablePassword(password);
     const passwordHash = await hashPassword(password);
     await this.db.transaction(async (tx) => {
       const user = await updateUser(tx, id, { passwordHash, passwordChangedAt: new Date() });
       if (!user) throw notFound('User not found.');
       await deleteUserSessions(tx, id);
+      // A password set by an admin closes any invitation or reset link still in a mailbox.
+      await closeOpenStaffTokens(tx, id, new Date());
       await insertAudit(tx, { actorUserId: actor.id, action: 'user.password_reset', entityType: 'user', entityId: id, summary: user.email });
+    });
+  }
+
+  /** Lets a locked account sign in again at once: no failures, no wait. Audited only when it changed something. */
+  async unlock(id: number, actor: SessionUser) {
+    return this.db.transaction(async (tx) => {
+      const before = await findUser(tx, id);
+      if (!before) throw notFound('User not found.');
+      if (await clearFailedLogins(tx, id)) {
+        await insertAudit(tx, {
+          actorUserId: actor.id,
+          action: 'user.unlock',
+          entityType: 'user',
+          entityId: id,
+          summary: `${before.email}: unlocked after ${before.failedLogins} failed sign-ins`,
+          details: {
+            changes: [
+              { field: 'failed_logins', before: before.failedLogins, after: 0 },
+              { field: 'locked_until', before: before.lockedUntil?.toISOString() ?? null, after: null },
+            ],
+          },
+        });
+      }
+      return userJson((await findUser(tx, id))!);
+    });
+  }
+
+  /** Signs the user out everywhere (a lost phone, a shared laptop). */
+  async endSessions(id: number, actor: SessionUser): Promise<{ ended: number }> {
+    return this.db.transaction(async (tx) => {
+      const user = await findUser(tx, id);
+      if (!user) throw notFound('User not found.');
+      const ended = await deleteUserSessions(tx, id);
+      await insertAudit(tx, {
+        actorUserId: actor.id,
+        action: 'user.sessions_revoke',
+        entityType: 'user',
+        entityId: id,
+        summary: `${user.email}: ${ended} sessions ended`,
+        details: { changes: [{ field: 'sessions', before: ended, after: 0 }] },
+      });
+      return { ended };
     });
   }
 }

@@ -66,6 +66,7 @@ export class WaitlistOffers {
       entityType: 'performance',
       entityId: performance.id,
       summary: `entry ${entry.id}: ${entry.partySize} seats held until ${expiresAt.toISOString()}`,
+      details: { waitlist_entry: entry.id, seats: entry.partySize, held_until: expiresAt.toISOString() },
     });
     return updated;
   }

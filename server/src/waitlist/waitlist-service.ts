@@ -138,7 +138,7 @@ export class WaitlistService {
       this.assertOfferOpen(token, entry, now);
       await updateEntry(tx, entry.id, { status: 'removed', updatedAt: now });
       await markWaitlistTokenUsed(tx, token.id, now);
-      await insertAudit(tx, { actorUserId: null, action: 'waitlist.decline', entityType: 'performance', entityId: performance.id, summary: `entry ${entry.id}` });
+      await insertAudit(tx, { actorUserId: null, action: 'waitlist.decline', entityType: 'performance', entityId: performance.id, summary: `entry ${entry.id}`, details: { waitlist_entry: entry.id, seats: entry.partySize } });
       await this.offers.offerFreedSeats(tx, performance.id, now);
     });
     this.afterCommit();
@@ -178,7 +178,7 @@ export class WaitlistService {
     return this.underEntryLock(entryId, async (tx, entry, performance, now) => {
       if (!['pending', 'waiting', 'offered'].includes(entry.status)) throw new AppError('offer_closed', 'This entry is no longer on the list.');
       const updated = await updateEntry(tx, entry.id, { status: 'removed', updatedAt: now });
-      await insertAudit(tx, { actorUserId: actor.id, action: 'waitlist.remove', entityType: 'performance', entityId: performance.id, summary: `entry ${entry.id} (${entry.status})` });
+      await insertAudit(tx, { actorUserId: actor.id, action: 'waitlist.remove', entityType: 'performance', entityId: performance.id, summary: `entry ${entry.id} (${entry.status})`, details: { waitlist_entry: entry.id, seats: entry.partySize, previous_status: entry.status } });
       if (entry.status === 'offered') await this.offers.offerFreedSeats(tx, performance.id, now);
       return entryJson(updated);
     });

@@ -1,5 +1,6 @@
 import type { ZodError } from 'zod';
 import { ApiError } from '../api';
+import { formatTime } from './format';
 import { t, tOr, type MessageKey } from './translate';
 
 export type { KnownErrorCode } from './known-error-codes';
@@ -14,6 +15,10 @@ export function errorMessage(error: unknown): string {
     const params = { seconds: Number.isFinite(retryAfter) && retryAfter > 0 ? Math.ceil(retryAfter) : 60, status: error.status };
     const available = error.data.available_seats;
     if (typeof available === 'number') Object.assign(params, { available });
+    // An account that waits after wrong passwords: say until when (and that an admin can unlock it).
+    if (error.code === 'rate_limited' && typeof error.data.locked_until === 'string') {
+      return t('error.account_locked_until', { time: formatTime(error.data.locked_until) });
+    }
     // "Wait 352 seconds" reads badly: past a minute and a half, the wait is said in minutes.
     if (error.code === 'rate_limited' && params.seconds >= 90) {
       return t('error.rate_limited_minutes', { count: Math.ceil(params.seconds / 60) });
@@ -45,6 +50,7 @@ const SERVER_FIELD_MESSAGES: Record<string, MessageKey> = {
   'Use digits, spaces and + ( ) . - only.': 'validation.phone',
   'Use an ISO 8601 date and time with offset.': 'validation.datetime',
   'Contains a character that is not allowed.': 'validation.bad_character',
+  'This password is too common: it appears in lists of breached passwords. Choose another.': 'validation.password_common',
 };
 
 function localizeServerMessage(message: string): string {

@@ -31,6 +31,7 @@ export const doorEn = {
   'door.sign_in.password': 'Password',
   'door.sign_in.submit': 'Sign in',
   'door.sign_in.submitting': 'Signing in…',
+  'door.sign_in.forgot': 'Forgot your password?',
   'door.sign_in.intro': 'Sign in with your staff account to check guests in.',
   'door.sign_in.offline': 'No network: signing in needs the server.',
   'door.sign_in.reason.expired': 'Your session has ended. Sign in again: the scans waiting on this device are kept.',

@@ -33,6 +33,7 @@ export const doorIt: Record<keyof typeof doorEn, string> = {
   'door.sign_in.password': 'Password',
   'door.sign_in.submit': 'Accedi',
   'door.sign_in.submitting': 'Accesso in corso…',
+  'door.sign_in.forgot': 'Password dimenticata?',
   'door.sign_in.intro': 'Accedi con il tuo account dello staff per registrare gli ingressi.',
   'door.sign_in.offline': "Nessuna rete: per accedere serve il server.",
   'door.sign_in.reason.expired': 'La sessione è scaduta. Accedi di nuovo: le scansioni in attesa su questo dispositivo restano.',

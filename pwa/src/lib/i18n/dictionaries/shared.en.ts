@@ -76,6 +76,7 @@ export const sharedEn = {
   'error.unsupported_media_type': 'The request could not be read. Please reload the page and try again.',
   'error.rate_limited': 'Too many attempts. Please wait {seconds} seconds and try again.',
   'error.rate_limited_minutes': 'Too many attempts. Please wait {count} minutes and try again.',
+  'error.account_locked_until': 'Too many wrong passwords for this account. You can try again from {time}, or ask an admin to unlock it.',
   'error.internal_error': 'Something went wrong on the server. Please try again.',
   'error.service_unavailable': 'The server is not available right now. Please try again shortly.',
   'error.network_error': 'No connection to the server. Check the network and try again.',
@@ -107,6 +108,7 @@ export const sharedEn = {
   'validation.max': 'At most {max}.',
   'validation.choose': 'Choose one.',
   'validation.invalid': 'This value is not valid.',
+  'validation.password_common': 'This password is too common: it appears in lists of breached passwords. Choose another.',
 
   'role.admin': 'Administrator',
   'role.content': 'Programme',

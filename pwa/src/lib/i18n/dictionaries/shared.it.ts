@@ -73,6 +73,7 @@ export const sharedIt: Record<keyof typeof sharedEn, string> = {
   'error.unsupported_media_type': 'Non è stato possibile leggere la richiesta. Ricarica la pagina e riprova.',
   'error.rate_limited': 'Troppi tentativi. Attendi {seconds} secondi e riprova.',
   'error.rate_limited_minutes': 'Troppi tentativi. Attendi {count} minuti e riprova.',
+  'error.account_locked_until': 'Troppe password errate per questo account. Potrai riprovare dalle {time}, oppure chiedi a un amministratore di sbloccarlo.',
   'error.internal_error': 'Si è verificato un errore sul server. Riprova.',
   'error.service_unavailable': 'Il server non è disponibile in questo momento. Riprova tra poco.',
   'error.network_error': 'Nessuna connessione con il server. Controlla la rete e riprova.',
@@ -104,6 +105,7 @@ export const sharedIt: Record<keyof typeof sharedEn, string> = {
   'validation.max': 'Al massimo {max}.',
   'validation.choose': 'Scegli una voce.',
   'validation.invalid': 'Valore non valido.',
+  'validation.password_common': 'Questa password è troppo comune: compare negli elenchi di password rubate. Scegline un\'altra.',
 
   'role.admin': 'Amministrazione',
   'role.content': 'Programmazione',
