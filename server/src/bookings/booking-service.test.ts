@@ -4,6 +4,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailOutbox, performances, reservations, reservationTokens } from '../db/schema.js';
 import { AppError } from '../lib/errors.js';
+import { formatDateTime } from '../lib/dates.js';
 import { hashToken } from '../lib/tokens.js';
 import {
   aConfirmedReservation,
@@ -105,6 +106,20 @@ describe('creating a pending reservation', () => {
     } finally {
       ctx.mail.failWith = null;
     }
+  });
+
+  it('lets a confirmation link expire at the start at the latest, and says so in the email', async () => {
+    const startsAt = new Date(Date.now() + 5 * 3_600_000);
+    const { performance } = await aPerformance(ctx, { startsAt });
+    const pending = await aPendingReservation(ctx, performance.id, 1);
+    const [token] = await ctx.services.database.db
+      .select()
+      .from(reservationTokens)
+      .where(eq(reservationTokens.reservationId, pending.reservation.id));
+    expect(token!.expiresAt.toISOString()).toBe(startsAt.toISOString());
+    await ctx.services.mailWorker.drain();
+    const mail = ctx.mail.sent.find((m) => m.to === pending.reservation.email);
+    expect(mail!.text).toContain(`Il link scade il ${formatDateTime(startsAt.toISOString(), 'it', ctx.env.TIME_ZONE)}`);
   });
 
   it('refuses a party larger than the seats left', async () => {

@@ -298,6 +298,7 @@ export class BookingService {
         venueName: performance.venueName,
         startsAt: performance.startsAt.toISOString(),
         partySize: reservation.partySize,
+        hadTicket: reservation.status === 'confirmed',
       };
       await enqueueMail(tx, { kind: 'reservation_cancelled', recipient: reservation.email, reservationId: reservation.id, payload: { ...payload } });
       await insertAudit(tx, {
@@ -462,7 +463,8 @@ export class BookingService {
 
   private async queueConfirmationLink(tx: Executor, reservation: ReservationRow, performance: PerformanceForBooking, now: Date): Promise<string> {
     const raw = generateToken();
-    const expiresAt = new Date(now.getTime() + this.env.CONFIRMATION_TOKEN_TTL);
+    // Never after the start: a link that "expires Saturday" for a show on Thursday misleads.
+    const expiresAt = new Date(Math.min(now.getTime() + this.env.CONFIRMATION_TOKEN_TTL, performance.startsAt.getTime()));
     await insertToken(tx, { reservationId: reservation.id, purpose: 'confirmation', tokenHash: hashToken(raw), expiresAt });
     const payload: ConfirmationPayload = {
       name: reservation.name,

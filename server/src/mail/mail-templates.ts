@@ -49,6 +49,8 @@ export interface CancelledPayload {
   venueName: string;
   startsAt: string;
   partySize: number;
+  /** The reservation had been confirmed (it had a QR code to void); older rows lack it. */
+  hadTicket?: boolean;
 }
 
 export interface RenderedMail {
@@ -163,18 +165,18 @@ function renderCancelled(p: CancelledPayload, timeZone: string): RenderedMail {
     `Ciao ${p.name},`,
     '',
     `la tua prenotazione di ${seats(p.partySize, 'it')} per «${p.showTitle}», ${whenIt}, è stata cancellata.`,
-    'Il codice QR non è più valido. Per qualsiasi domanda rispondi a questa email.',
+    ...(p.hadTicket !== false ? ['Il codice QR non è più valido.'] : []),
     '',
     '---',
     `Hello ${p.name},`,
     '',
     `your reservation of ${seats(p.partySize, 'en')} for "${p.showTitle}", ${whenEn}, has been cancelled.`,
-    'The QR code is no longer valid. Reply to this email with any question.',
+    ...(p.hadTicket !== false ? ['The QR code is no longer valid.'] : []),
   ].join('\n');
   const html = layout(`
 <p>Ciao ${escapeHtml(p.name)},</p>
-<p>la tua prenotazione di <strong>${seats(p.partySize, 'it')}</strong> per <strong>${escapeHtml(p.showTitle)}</strong>, ${escapeHtml(whenIt)}, è stata cancellata. Il codice QR non è più valido.</p>
+<p>la tua prenotazione di <strong>${seats(p.partySize, 'it')}</strong> per <strong>${escapeHtml(p.showTitle)}</strong>, ${escapeHtml(whenIt)}, è stata cancellata.${p.hadTicket !== false ? ' Il codice QR non è più valido.' : ''}</p>
 <hr style="border:none;border-top:1px solid #eee">
-<p lang="en">Hello ${escapeHtml(p.name)}, your reservation of ${seats(p.partySize, 'en')} for <strong>${escapeHtml(p.showTitle)}</strong> (${escapeHtml(whenEn)}) has been cancelled. The QR code is no longer valid.</p>`);
+<p lang="en">Hello ${escapeHtml(p.name)}, your reservation of ${seats(p.partySize, 'en')} for <strong>${escapeHtml(p.showTitle)}</strong> (${escapeHtml(whenEn)}) has been cancelled.${p.hadTicket !== false ? ' The QR code is no longer valid.' : ''}</p>`);
   return { subject: `Prenotazione cancellata / Reservation cancelled: ${p.showTitle}`, text, html };
 }

@@ -88,21 +88,17 @@ function renderCancelled(p: Payload, timeZone: string): RenderedMail {
     `purtroppo la replica di «${p.showTitle}» del ${whenIt}, ${p.venueName}, è annullata.${heldIt}`,
     '',
     ...(p.body ? [p.body.trim(), ''] : []),
-    'Per qualsiasi domanda rispondi a questa email.',
-    '',
     '---',
     `Hello ${p.name},`,
     '',
     `we are sorry: the performance of "${p.showTitle}" on ${whenEn}, ${p.venueName}, is cancelled.${heldEn}`,
-    'Reply to this email with any question.',
   ].join('\n');
   const html = layout(`
 <p>Ciao ${escapeHtml(p.name)},</p>
 <p>purtroppo la replica di <strong>${escapeHtml(p.showTitle)}</strong> del <strong>${escapeHtml(whenIt)}</strong>, ${escapeHtml(p.venueName)}, è <strong>annullata</strong>.${escapeHtml(heldIt)}</p>
 ${staffBlock(p.body)}
-<p>Per qualsiasi domanda rispondi a questa email.</p>
 ${rule}
-<p lang="en">Hello ${escapeHtml(p.name)}, we are sorry: the performance of <strong>${escapeHtml(p.showTitle)}</strong> on <strong>${escapeHtml(whenEn)}</strong>, ${escapeHtml(p.venueName)}, is <strong>cancelled</strong>.${escapeHtml(heldEn)} Reply to this email with any question.</p>`);
+<p lang="en">Hello ${escapeHtml(p.name)}, we are sorry: the performance of <strong>${escapeHtml(p.showTitle)}</strong> on <strong>${escapeHtml(whenEn)}</strong>, ${escapeHtml(p.venueName)}, is <strong>cancelled</strong>.${escapeHtml(heldEn)}</p>`);
   return { subject: `Replica annullata / Performance cancelled: ${p.showTitle}`, text, html };
 }
 
@@ -123,7 +119,8 @@ function renderMoved(p: Payload, timeZone: string): RenderedMail {
     `ora: ${whenIt}`,
     heldIt.trim(),
     ...ticketText(p, 'it'),
-    'In allegato trovi l’evento aggiornato per il calendario. Se non puoi più venire, rispondi a questa email.',
+    // No "reply to this email": it comes from a no-reply address.
+    `In allegato trovi l’evento aggiornato per il calendario.${p.ticketUrl ? ' Se non puoi più venire, libera i posti dalla pagina del biglietto.' : ''}`,
     '',
     '---',
     `Hello ${p.name},`,
@@ -133,7 +130,7 @@ function renderMoved(p: Payload, timeZone: string): RenderedMail {
     `now: ${whenEn}`,
     heldEn.trim(),
     ...ticketText(p, 'en'),
-    'The updated calendar event is attached. If you can no longer come, reply to this email.',
+    `The updated calendar event is attached.${p.ticketUrl ? " If you can no longer come, free your seats from the ticket page." : ''}`,
   ]
     .filter((line, index, lines) => line !== '' || lines[index - 1] !== '')
     .join('\n');

@@ -478,6 +478,10 @@ describe('POST /api/admin/reservations/:id/cancel', () => {
     expect(subjects).toHaveLength(2);
     expect(subjects.filter((s) => s.includes('Confirm your reservation'))).toHaveLength(1);
     expect(subjects.filter((s) => s.includes('Reservation cancelled'))).toHaveLength(1);
+    // Never confirmed, it never had a QR code to void; and nobody reads replies to a no-reply address.
+    const cancelled = (await mailsTo(pending.reservation.email!)).find((m) => m.subject.includes('Reservation cancelled'))!;
+    expect(cancelled.text).not.toMatch(/QR/);
+    expect(cancelled.text).not.toMatch(/rispondi|reply to/i);
   });
 
   it('answers 409 reservation_cancelled the second time, and 404 for an unknown id', async () => {
