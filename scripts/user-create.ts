@@ -5,11 +5,11 @@ import { AuthService } from '../server/src/auth/auth-service.js';
 import { SessionStore } from '../server/src/auth/sessions.js';
 import { runMigrations } from '../server/src/db/migrate.js';
 import { withToolDatabase } from '../server/src/db/tool-access.js';
-import { USER_ROLES, type UserRole } from '../server/src/db/schema.js';
 import { loadEnv } from '../server/src/env.js';
 import { AppError } from '../server/src/lib/errors.js';
 import { userCreateSchema } from '../shared/src/contracts.js';
-import { ZodError } from 'zod';
+import { fieldErrorsOf, type FieldError, type FieldErrors } from '../shared/src/field-errors.js';
+import { USER_ROLES, type UserRole } from '../shared/src/statuses.js';
 import { Throttle } from '../server/src/throttle/throttle-service.js';
 
 /**
@@ -58,6 +58,17 @@ async function readPassword(): Promise<string> {
   throw new Error('No password on stdin.');
 }
 
+/** Field errors for a terminal: `password: too_short (min 10)`; the codes are those docs/api.md lists. */
+function describeFieldErrors(errors: FieldErrors): string {
+  const describe = ({ code, ...params }: FieldError) => {
+    const values = Object.entries(params).map(([name, value]) => `${name} ${String(value)}`);
+    return values.length > 0 ? `${code} (${values.join(', ')})` : code;
+  };
+  return Object.entries(errors)
+    .map(([field, list]) => `${field}: ${list.map(describe).join(', ')}`)
+    .join('; ');
+}
+
 const env = loadEnv();
 const password = await readPassword();
 await withToolDatabase(env, 'user:create', async (database) => {
@@ -67,16 +78,14 @@ await withToolDatabase(env, 'user:create', async (database) => {
     const auth = new AuthService(database.db, env, new SessionStore(database.db, env.SESSION_TTL), new Throttle(database.db));
     // The same rules as the admin's "new user" form and every other place a password is set
     // (server/src/auth/password-policy.ts): at least 10 characters, not a commonly breached one.
-    const input = userCreateSchema.parse({ email: values.email, password, role: values.role, display_name: values.name ?? '' });
+    const raw = { email: values.email, password, role: values.role, display_name: values.name ?? '' };
+    const parsed = userCreateSchema.safeParse(raw);
+    if (!parsed.success) throw new AppError('validation_error', 'The user is not valid.', { errors: fieldErrorsOf(parsed.error, raw) });
+    const input = parsed.data;
     const user = await auth.createUser({ email: input.email, password, role: input.role, displayName: input.display_name ?? '' });
     process.stdout.write(`Created ${user.role} user ${user.email} (id ${user.id}).\n`);
   } catch (error) {
-    const message =
-      error instanceof AppError
-        ? [error.message, ...Object.entries(error.extra.errors ?? {}).map(([field, messages]) => `${field}: ${messages.join(' ')}`)].join(' ')
-        : error instanceof ZodError
-          ? error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')
-          : String(error);
+    const message = error instanceof AppError ? [error.message, describeFieldErrors(error.extra.errors ?? {})].filter(Boolean).join(' ') : String(error);
     process.stderr.write(`Could not create the user: ${message}\n`);
     process.exitCode = 1;
   }

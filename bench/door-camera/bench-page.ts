@@ -1,7 +1,7 @@
 /// <reference types="vite/client" />
 import { codeLikeness } from '../../pwa/src/door/scanner/code-likeness';
 import { FrameProbe } from '../../pwa/src/door/scanner/frame-probe';
-import type { QrDecoder } from '../../pwa/src/door/scanner/qr-decoder';
+import type { QrDecoder } from '../../pwa/src/door/scanner/decoder-names';
 import { ScanLoop } from '../../pwa/src/door/scanner/scan-loop';
 import { createZxingWasmDecoder } from '../../pwa/src/door/scanner/zxing-wasm-decoder';
 

@@ -6,7 +6,7 @@ import { checkIn, type CheckInServices } from '../../pwa/src/door/check-in/door-
 import { readTicketInput } from '../../pwa/src/door/check-in/ticket-input';
 import { DoorDb } from '../../pwa/src/door/data/door-db';
 import { applyFullManifest } from '../../pwa/src/door/data/manifest-store';
-import type { QrDecoder } from '../../pwa/src/door/scanner/qr-decoder';
+import type { QrDecoder } from '../../pwa/src/door/scanner/decoder-names';
 import { createZxingJsDecoder } from '../../pwa/src/door/scanner/zxing-js-decoder';
 import { createZxingWasmDecoder, zxingOverrides } from '../../pwa/src/door/scanner/zxing-wasm-decoder';
 import { BarcodeDetector, prepareZXingModule } from 'barcode-detector/ponyfill';

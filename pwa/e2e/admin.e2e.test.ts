@@ -215,6 +215,8 @@ describe('staff admin in a browser', () => {
     await dialog.getByLabel('Email', { exact: true }).fill(GUEST.email);
     await dialog.getByLabel(/^Phone/).fill(GUEST.phone);
     await dialog.getByLabel('Notes').fill('Prenotata per telefono.');
+    // The caller speaks English: their emails will be written in it.
+    await dialog.getByLabel('Email language').selectOption('en');
     await dialog.getByRole('button', { name: 'New reservation' }).click();
     await gone(dialog);
 
@@ -227,6 +229,7 @@ describe('staff admin in a browser', () => {
       status: 'pending',
       source: 'admin',
       createdByUserId: ids.admin,
+      locale: 'en',
     });
     ids.reservation = reservation!.id;
 

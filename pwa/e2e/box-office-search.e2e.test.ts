@@ -50,9 +50,10 @@ describe('box office: find a guest, change the reservation', () => {
     // A small hall: six seats, five of them taken below.
     const [venue] = await db().insert(venues).values({ name: 'Sala Prove', capacity: 6 }).returning();
     const [show] = await db().insert(shows).values({ title: 'Il servitore di due padroni', slug: 'servitore-due-padroni', published: true }).returning();
+    // Tonight, doors open: the check-in below admits now.
     const [first] = await db()
       .insert(performances)
-      .values({ showId: show!.id, venueId: venue!.id, startsAt: new Date(Date.now() + 2 * 86_400_000) })
+      .values({ showId: show!.id, venueId: venue!.id, startsAt: new Date(Date.now() + 2 * 3_600_000) })
       .returning();
     // Another date of the same show, offered by the edit form's date choice.
     await db().insert(performances).values({ showId: show!.id, venueId: venue!.id, startsAt: new Date(Date.now() + 9 * 86_400_000) });
@@ -150,8 +151,9 @@ describe('box office: find a guest, change the reservation', () => {
     // The history says who changed what, before and after.
     await shown(page.getByText(/changed reservation [A-Z0-9]{4}-[A-Z0-9]{4}: seats 2 → 3/));
 
-    const mail = await stack.mailbox.waitFor(guest.email, /Reservation changed/);
-    expect(mail.text).toContain('Seats: 2 → 3');
+    // Booked without a language: the guest's emails are Italian.
+    const mail = await stack.mailbox.waitFor(guest.email, /^Prenotazione modificata: /);
+    expect(mail.text).toContain('Posti: 2 → 3');
     expect(mail.text).toContain(guest.code);
   });
 

@@ -76,7 +76,7 @@ describe('public booking site in a browser', () => {
     const response = await fetch(`${stack.baseUrl}/api/performances/${performanceId}/reservations`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'Anna Verdi', email, party_size: partySize }),
+      body: JSON.stringify({ name: 'Anna Verdi', email, party_size: partySize, locale: 'en' }),
     });
     expect(response.status).toBe(201);
     const mail = await stack.mailbox.waitFor(email, /Confirm your reservation/);

@@ -76,7 +76,7 @@ describe('staff invitation and password reset in a browser', () => {
   });
 
   it('2. the invitation arrives by email; a common password is refused in words; a good one is saved', async () => {
-    const mail = await stack.mailbox.waitFor(NEWCOMER.email, /Welcome to AzioneLab Tickets/);
+    const mail = await stack.mailbox.waitFor(NEWCOMER.email, /^Benvenuto in AzioneLab Tickets$/);
     expect(mail.text).toContain('Demo admin');
     const link = linkIn(mail, LINK);
     const token = new URLSearchParams(new URL(link).hash.slice(1)).get('token')!;

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fieldErrorsSchema } from '../../shared/src/field-errors-schema.js';
 import { checkIns, reservations } from './db/schema.js';
 import {
   aConfirmedReservation,
@@ -178,9 +179,9 @@ describe('POST /api/performances/:id/reservations', () => {
     const response = await ctx.client.post(reservationsPath(), body);
     expectClientError(response, 400, 'validation_error');
     expect(Object.keys(response.body.errors).sort()).toEqual(fields);
-    for (const messages of Object.values(response.body.errors)) {
-      expect(messages).toEqual(expect.arrayContaining([expect.any(String)]));
-    }
+    // Each field says why with a code the apps translate, never with English text.
+    const errors = fieldErrorsSchema.parse(response.body.errors);
+    for (const list of Object.values(errors)) expect(list.length).toBeGreaterThan(0);
   });
 
   it('rejects a __proto__ key as an unknown field', async () => {
@@ -346,7 +347,7 @@ describe('confirmation, QR and check-in tokens', () => {
   });
 
   it('token endpoints work with and without trailing slash (the emailed links end in /)', async () => {
-    const { performance } = await aPerformance(ctx);
+    const { performance } = await aPerformance(ctx, { startsAt: new Date(Date.now() + 3_600_000) });
     const a = await aPendingReservation(ctx, performance.id, 1);
     const b = await aPendingReservation(ctx, performance.id, 1);
     const byGet = await ctx.client.get(`/api/reservations/confirm/?token=${a.rawConfirmationToken}`);

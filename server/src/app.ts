@@ -19,6 +19,8 @@ import { catalogRoutes } from './catalog/catalog-routes.js';
 import { checkInAdminRoutes } from './check-ins/check-in-admin-routes.js';
 import { checkInRoutes } from './check-ins/check-in-routes.js';
 import { guestScanRoutes } from './check-ins/guest-scan-route.js';
+import { answer } from './lib/answer.js';
+import { openApiRoutes } from './openapi/openapi-routes.js';
 import { AppError, fromDatabaseError, notFound } from './lib/errors.js';
 import { pathOnly } from './lib/logger.js';
 import type { Services } from './services.js';
@@ -38,7 +40,8 @@ function errorBody(error: AppError) {
   };
 }
 
-export function createApp(services: Services) {
+/** `webRoot`: where the built web apps are read from (the tests serve small stand-in pages). */
+export function createApp(services: Services, options: { webRoot?: string } = {}) {
   const app = new Hono<AppEnv>({ getPath: pathWithoutTrailingSlash });
   const isHttps = services.env.SITE_BASE_URL.startsWith('https://');
 
@@ -103,6 +106,7 @@ export function createApp(services: Services) {
   app.use('/api/*', requireTrustedOrigin);
   app.use('/api/*', loadSession);
 
+  app.route('/api', openApiRoutes);
   app.route('/api/auth', authRoutes);
   app.route('/api/auth', staffLinkAuthRoutes);
   app.route('/api', catalogRoutes);
@@ -120,12 +124,12 @@ export function createApp(services: Services) {
   app.route('/api/admin', adminRoutes);
 
   // Liveness: the process answers. Readiness: the database answers with the expected schema.
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/healthz', (c) => answer(c, 'GET /healthz', { status: 'ok' }));
   app.get('/readyz', async (c) => {
     const readiness = await services.health.readiness();
-    return c.json({ status: readiness.ready ? 'ready' : 'not_ready', ...readiness }, readiness.ready ? 200 : 503);
+    return answer(c, 'GET /readyz', { status: readiness.ready ? 'ready' : 'not_ready', ...readiness }, readiness.ready ? 200 : 503);
   });
-  app.route('/', staticRoutes());
+  app.route('/', staticRoutes(options.webRoot));
 
   app.notFound((c) => c.json({ status: 'not_found', detail: 'Not found.' }, 404));
 

@@ -41,6 +41,13 @@ describe('configuration', () => {
     }
   });
 
+  it('takes the box office address for Reply-To, or none', () => {
+    expect(parseEnv({}).MAIL_REPLY_TO).toBeUndefined();
+    expect(parseEnv({ MAIL_REPLY_TO: '' }).MAIL_REPLY_TO).toBeUndefined();
+    expect(parseEnv({ MAIL_REPLY_TO: 'biglietteria@azionelab.it' }).MAIL_REPLY_TO).toBe('biglietteria@azionelab.it');
+    expect(() => parseEnv({ MAIL_REPLY_TO: 'Biglietteria <biglietteria>' })).toThrow(/MAIL_REPLY_TO/);
+  });
+
   it('refuses to start production over plain HTTP or with the console mail transport', () => {
     expect(() => parseEnv({ APP_ENV: 'production', SMTP_URL: 'smtp://mail.azionelab.it' })).toThrow(/SITE_BASE_URL/);
     expect(() => parseEnv({ APP_ENV: 'production', SITE_BASE_URL: 'https://tickets.azionelab.it' })).toThrow(/SMTP_URL/);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PARTY_SIZE_CEILING } from '../../shared/src/contracts.js';
 import { parseDuration, parseRate, type Rate } from './lib/durations.js';
 
 /**
@@ -137,12 +138,17 @@ export const envSchema = z
       .optional()
       .or(z.literal('').transform(() => undefined)),
     MAIL_FROM: z.string().default('AzioneLab <no-reply@azionelab.local>'),
+    /** The box office's address: the Reply-To of guest emails, so a guest's reply reaches people. */
+    MAIL_REPLY_TO: z
+      .email('must be an email address')
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
     TRUSTED_ORIGINS: originList,
     TRUST_PROXY: booleanFlag,
     /** Demo data and a demo admin on an empty database. Unset: only in development on PGlite. */
     SEED_DEMO: z.enum(['true', 'false']).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    MAX_PARTY_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    MAX_PARTY_SIZE: z.coerce.number().int().min(1).max(PARTY_SIZE_CEILING).default(10),
     THROTTLE_RESERVATION_CREATE: rate('20/hour'),
     THROTTLE_RESERVATION_CONFIRM: rate('60/hour'),
     THROTTLE_CHECK_IN_PREVIEW: rate('600/hour'),

@@ -15,7 +15,7 @@ export interface Runtime {
 /** Opens the database, migrates it and wires the app: shared by `npm start` and the tests. */
 export async function startRuntime(
   env: Env,
-  options: { logger?: Logger; transport?: MailTransport; now?: () => Date } = {},
+  options: { logger?: Logger; transport?: MailTransport; now?: () => Date; webRoot?: string } = {},
 ): Promise<Runtime> {
   const logger = options.logger ?? createLogger(env.LOG_LEVEL);
   const database = await openDatabase({
@@ -28,7 +28,7 @@ export async function startRuntime(
   await runMigrations(database);
   const transport = options.transport ?? createTransport(env);
   const services = createServices({ env, database, logger, transport, ...(options.now && { now: options.now }) });
-  const app = createApp(services);
+  const app = createApp(services, { webRoot: options.webRoot });
   return {
     services,
     app,

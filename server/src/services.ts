@@ -42,7 +42,8 @@ export function createServices(deps: ServiceDeps) {
     pollIntervalMs: env.MAIL_POLL_INTERVAL,
     leaseMs: env.MAIL_LEASE,
     timeZone: env.TIME_ZONE,
-    siteHost: new URL(env.SITE_BASE_URL).hostname,
+    siteBaseUrl: env.SITE_BASE_URL,
+    replyTo: env.MAIL_REPLY_TO,
     now,
     // Ticket links are derived when each email goes out: the outbox holds no raw token.
     ticketLinks: (reservationId) => ticketLinks.linksFor(reservationId),
@@ -53,15 +54,13 @@ export function createServices(deps: ServiceDeps) {
   const signingKeys = new SigningKeys(db);
   const kickMail = () => mailWorker.kick();
   const staffLinks = new StaffLinks(db, env, throttle, kickMail, logger, now);
-  const bookings = new BookingService(db, env, kickMail, now);
-  const ticketLinks = new TicketLinksResolver(db, bookings.tickets, env.SITE_BASE_URL);
+  // Every change that frees seats tells the waiting list, in the change's own transaction.
   const offers = new WaitlistOffers(env);
-  // Seats a cancellation frees go to the waiting list in the cancellation's own transaction.
-  bookings.seatsFreed = async (tx, performanceId, at) => void (await offers.offerFreedSeats(tx, performanceId, at));
+  const bookings = new BookingService(db, env, offers, kickMail, now);
+  const ticketLinks = new TicketLinksResolver(db, bookings.tickets, env.SITE_BASE_URL);
   const waitlist = new WaitlistService(db, env, bookings, offers, kickMail, now);
   const broadcasts = new BroadcastService(db, env, kickMail, now);
-  // A change that frees seats offers them on, like a cancellation (the hook is read at call time).
-  const reservationChanges = new ReservationChanges(db, env, bookings.tickets, (tx, id, at) => bookings.seatsFreed(tx, id, at), kickMail, now);
+  const reservationChanges = new ReservationChanges(db, env, bookings.tickets, offers, kickMail, now);
   return {
     env,
     database,
@@ -90,7 +89,7 @@ export function createServices(deps: ServiceDeps) {
     waitlist,
     checkIns: new CheckInService(db, now, { opensBeforeMs: env.DOOR_OPENS_BEFORE, closesAfterMs: env.CHECK_IN_GRACE }),
     broadcasts,
-    admin: new AdminService(db, (performanceId) => waitlist.seatsChanged(performanceId), env.REMINDER_BEFORE, broadcasts, now),
+    admin: new AdminService(db, offers, kickMail, env.REMINDER_BEFORE, broadcasts, now),
   };
 }
 

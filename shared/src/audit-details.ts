@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { checkInConflictSchema } from './door-contracts.js';
+import { CHECK_IN_METHODS } from './statuses.js';
 
 /*
  * The facts of an audit entry (audit_log.details), written by the server and read by the admin,
@@ -37,7 +38,7 @@ export const auditDetailsSchema = z.object({
   /** How a reservation came to be: 'public' | 'admin' | 'box_office' | 'waitlist'. */
   source: text.optional(),
   /** Check-ins: online (through the server) or offline (a phone's scan, synced later). */
-  mode: z.enum(['online', 'offline']).optional(),
+  mode: z.enum(CHECK_IN_METHODS).optional(),
   scanned_at: text.optional(),
   synced_at: text.optional(),
   /** A check-in undone: when it had been made, and the staff member's reason. */
@@ -119,6 +120,5 @@ export const AUDIT_ACTIONS = [
   'auth.locked',
   'auth.password_reset',
 ] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const AUDIT_ENTITY_TYPES = ['venue', 'show', 'performance', 'reservation', 'user', 'device'] as const;

@@ -1,29 +1,32 @@
 import { z } from 'zod';
-import { STAFF_ROLES } from './contracts.js';
+import { USER_ROLES } from './statuses.js';
 
 /*
- * Answers of the sign-in, session and account-lock routes. The server builds them through
- * these schemas; the admin and door apps read them with the same types.
+ * Answers of the sign-in, session and account-lock routes (declared in shared/src/api/auth-endpoints.ts).
+ * The auth service builds them with these types; the admin and door apps read them with the same ones.
  */
 
-export const sessionUserSchema = z.object({
+/** The one shape of the signed-in staff member, in every answer that names them. */
+export const sessionUserSchema = z.strictObject({
   id: z.number(),
   email: z.string(),
   display_name: z.string(),
-  role: z.enum(STAFF_ROLES),
+  role: z.enum(USER_ROLES),
 });
 export type SessionUserAnswer = z.infer<typeof sessionUserSchema>;
 
-export const loginAnswerSchema = z.object({
+export const loginAnswerSchema = z.strictObject({
   user: sessionUserSchema,
   expires_at: z.string(),
 });
+export type LoginAnswer = z.infer<typeof loginAnswerSchema>;
 
-export const meAnswerSchema = z.object({ user: sessionUserSchema });
+export const meAnswerSchema = z.strictObject({ user: sessionUserSchema });
+export type MeAnswer = z.infer<typeof meAnswerSchema>;
 
 /**
  * `data` of a `429 rate_limited` answer to a sign-in: seconds to wait (as in Retry-After) and,
- * when the account itself waits after failed attempts, until when.
+ * when the account itself waits after failed attempts, until when (declared with the route).
  */
 export const loginRateLimitedDataSchema = z.object({
   retry_after: z.number(),
@@ -31,7 +34,7 @@ export const loginRateLimitedDataSchema = z.object({
 });
 
 /** One signed-in browser or phone of the user. The id is the stored hash, never the cookie token. */
-export const sessionInfoSchema = z.object({
+export const sessionInfoSchema = z.strictObject({
   id: z.string(),
   user_agent: z.string().nullable(),
   ip_address: z.string().nullable(),
@@ -41,21 +44,20 @@ export const sessionInfoSchema = z.object({
   /** The session this request came with. */
   current: z.boolean(),
 });
-export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
-export const sessionListSchema = z.object({ sessions: z.array(sessionInfoSchema) });
+export const sessionListSchema = z.strictObject({ sessions: z.array(sessionInfoSchema) });
 export type SessionList = z.infer<typeof sessionListSchema>;
 
 /** How many sessions a "end all" ended. */
-export const sessionsEndedSchema = z.object({ ended: z.number() });
+export const sessionsEndedSchema = z.strictObject({ ended: z.number() });
 export type SessionsEnded = z.infer<typeof sessionsEndedSchema>;
 
 /** A staff account as the Users page lists it, with its sign-in lock. */
-export const adminUserSchema = z.object({
+export const adminUserSchema = z.strictObject({
   id: z.number(),
   email: z.string(),
   display_name: z.string(),
-  role: z.enum(STAFF_ROLES),
+  role: z.enum(USER_ROLES),
   active: z.boolean(),
   created_at: z.string(),
   /** Failed sign-ins in a row since the last success. */

@@ -13,9 +13,11 @@ export interface SeatCounts {
   heldSeats?: number;
 }
 
+/** The seats the performance offers at all: the venue's, plus added ones, minus those occupied by hand. */
+export function bookableCapacity(counts: Pick<SeatCounts, 'capacity' | 'additionalSeats' | 'manuallyOccupiedSeats'>): number {
+  return Math.max(0, counts.capacity + counts.additionalSeats - counts.manuallyOccupiedSeats);
+}
+
 export function availableSeats(counts: SeatCounts): number {
-  return Math.max(
-    0,
-    counts.capacity + counts.additionalSeats - counts.manuallyOccupiedSeats - counts.confirmedSeats - (counts.heldSeats ?? 0),
-  );
+  return Math.max(0, bookableCapacity(counts) - counts.confirmedSeats - (counts.heldSeats ?? 0));
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { performanceCreateSchema } from './contracts.js';
+import { BAD_CHARACTER, noNul, performanceCreateSchema } from './contracts.js';
+import { MESSAGE_AUDIENCES, PERFORMANCE_MESSAGE_KINDS } from './statuses.js';
 
 /*
  * Whole-performance changes and messages to its guests: what staff send (cancel, write to
@@ -9,18 +10,7 @@ import { performanceCreateSchema } from './contracts.js';
 
 export const MESSAGE_LIMITS = { subject: 200, body: 5000 } as const;
 
-/** Who a message goes to: reservations by status or by arrival, or the waiting list. */
-export const MESSAGE_AUDIENCE_VALUES = ['confirmed', 'pending', 'waitlist', 'checked_in', 'not_checked_in'] as const;
-export type MessageAudienceValue = (typeof MESSAGE_AUDIENCE_VALUES)[number];
-
-const noNul = (value: string) => !value.includes('\u0000');
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, 'This field is required.')
-    .max(max, `At most ${max} characters.`)
-    .refine(noNul, 'Contains a character that is not allowed.');
+const text = (max: number) => z.string().trim().min(1).max(max).refine(noNul, BAD_CHARACTER);
 
 /** `POST /api/admin/performances/:id/cancel`: the staff's words to every guest. */
 export const performanceCancelSchema = z.strictObject({
@@ -31,26 +21,25 @@ export type PerformanceCancelInput = z.infer<typeof performanceCancelSchema>;
 /** `POST /api/admin/performances/:id/messages` and its `/preview`. */
 export const performanceMessageSchema = z.strictObject({
   // One line: a subject becomes an email header.
-  subject: text(MESSAGE_LIMITS.subject).refine((value) => !/[\r\n]/.test(value), 'Contains a character that is not allowed.'),
+  subject: text(MESSAGE_LIMITS.subject).refine((value) => !/[\r\n]/.test(value), BAD_CHARACTER),
   body: text(MESSAGE_LIMITS.body),
-  audience: z.enum(MESSAGE_AUDIENCE_VALUES, 'Choose who receives the message.'),
+  audience: z.enum(MESSAGE_AUDIENCES),
 });
 export type PerformanceMessageInput = z.infer<typeof performanceMessageSchema>;
 
 /** Where the message's emails are: waiting in the outbox, delivered, given up, or dropped unsent. */
-export const messageProgressSchema = z.object({
+export const messageProgressSchema = z.strictObject({
   queued: z.number(),
   sent: z.number(),
   failed: z.number(),
   dropped: z.number(),
 });
-export type MessageProgress = z.infer<typeof messageProgressSchema>;
 
-export const performanceMessageAnswerSchema = z.object({
+export const performanceMessageAnswerSchema = z.strictObject({
   id: z.number(),
   performance_id: z.number(),
-  kind: z.enum(['message', 'cancellation', 'move']),
-  audience: z.enum(MESSAGE_AUDIENCE_VALUES).nullable(),
+  kind: z.enum(PERFORMANCE_MESSAGE_KINDS),
+  audience: z.enum(MESSAGE_AUDIENCES).nullable(),
   subject: z.string(),
   body: z.string(),
   /** Emails queued: one per distinct address. */
@@ -64,13 +53,13 @@ export type PerformanceMessageAnswer = z.infer<typeof performanceMessageAnswerSc
 export const performanceMessageListSchema = z.array(performanceMessageAnswerSchema);
 
 /** What the composer shows before sending: how many emails, and the first one as it will read. */
-export const messagePreviewSchema = z.object({
-  audience: z.enum(MESSAGE_AUDIENCE_VALUES),
+export const messagePreviewSchema = z.strictObject({
+  audience: z.enum(MESSAGE_AUDIENCES),
   recipients: z.number(),
   /** Guests of the audience without an email address (box-office tickets): nobody writes to them. */
   without_email: z.number(),
   sample: z
-    .object({
+    .strictObject({
       subject: z.string(),
       text: z.string(),
     })
@@ -78,7 +67,7 @@ export const messagePreviewSchema = z.object({
 });
 export type MessagePreview = z.infer<typeof messagePreviewSchema>;
 
-export const performanceCancelledSchema = z.object({
+export const performanceCancelledSchema = z.strictObject({
   performance_id: z.number(),
   cancelled_at: z.string(),
   reservations_cancelled: z.number(),
@@ -93,25 +82,3 @@ export type PerformanceCancelled = z.infer<typeof performanceCancelledSchema>;
  * staff's edit). A past time needs `allow_past`, as everywhere.
  */
 export const performanceMoveSchema = performanceCreateSchema.pick({ starts_at: true, allow_past: true });
-export type PerformanceMoveInput = z.infer<typeof performanceMoveSchema>;
-
-/** A performance as the admin's programme lists it, with its seat counts. */
-export const adminPerformanceSchema = z.object({
-  id: z.number(),
-  show_id: z.number(),
-  venue_id: z.number(),
-  venue_name: z.string(),
-  starts_at: z.string(),
-  capacity: z.number(),
-  additional_seats: z.number(),
-  manually_occupied_seats: z.number(),
-  booking_open: z.boolean(),
-  cancelled_at: z.string().nullable(),
-  show_title: z.string(),
-  confirmed_seats: z.number(),
-  pending_seats: z.number(),
-  checked_in_seats: z.number(),
-  held_seats: z.number(),
-  waiting_entries: z.number(),
-  available_seats: z.number(),
-});

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { tokenBodySchema } from './contracts.js';
+import { BAD_CHARACTER, noNul, performanceSummarySchema, tokenBodySchema } from './contracts.js';
+import { withCode } from './field-errors.js';
 import { looksLikeReservationCode, normalizeReservationCode } from './reservation-code.js';
 
 /*
@@ -21,10 +22,9 @@ export const checkInConfirmSchema = tokenBodySchema
     event_id: z.uuid().optional(),
   })
   .refine((body) => (body.device_id === undefined) === (body.event_id === undefined), {
-    message: 'Give device_id and event_id together.',
+    ...withCode({ code: 'both_or_neither', other: 'device_id' }),
     path: ['event_id'],
   });
-export type CheckInConfirmInput = z.infer<typeof checkInConfirmSchema>;
 
 /**
  * `POST /api/check-ins/confirm-code`: a reservation code typed at the door (a guest without
@@ -36,40 +36,31 @@ export type CheckInConfirmInput = z.infer<typeof checkInConfirmSchema>;
 export const checkInCodeConfirmSchema = z
   .strictObject({
     code: z
-      .string('A reservation code is required.')
-      .max(32, 'Not a reservation code.')
-      .refine(looksLikeReservationCode, 'Not a reservation code.')
+      .string()
+      .max(32)
+      .refine(looksLikeReservationCode, withCode({ code: 'invalid_format', format: 'reservation_code' }))
       .transform(normalizeReservationCode),
     performance_id: z.number().int().positive().max(2_147_483_647),
     device_id: z.uuid().optional(),
     event_id: z.uuid().optional(),
   })
   .refine((body) => (body.device_id === undefined) === (body.event_id === undefined), {
-    message: 'Give device_id and event_id together.',
+    ...withCode({ code: 'both_or_neither', other: 'device_id' }),
     path: ['event_id'],
   });
-export type CheckInCodeConfirmInput = z.infer<typeof checkInCodeConfirmSchema>;
 
 /** `DELETE /api/admin/check-ins/:reservation_id`: why staff undo a check-in (kept in the history). */
 export const checkInUndoSchema = z.strictObject({
   reason: z
-    .string('Give a reason.')
+    .string()
     .trim()
-    .min(1, 'Give a reason.')
-    .max(500, 'At most 500 characters.')
-    .refine((value) => !value.includes('\u0000'), 'Contains a character that is not allowed.'),
-});
-export type CheckInUndoInput = z.infer<typeof checkInUndoSchema>;
-
-const performanceSummarySchema = z.object({
-  id: z.number().int(),
-  show_title: z.string(),
-  venue_name: z.string(),
-  starts_at: z.iso.datetime({ offset: true }),
+    .min(1)
+    .max(500)
+    .refine(noNul, BAD_CHARACTER),
 });
 
 /** 200: admitted now (also the answer of `/preview`, with `checked_in` telling which). */
-export const checkInAnswerSchema = z.object({
+export const checkInAnswerSchema = z.strictObject({
   reservation_id: z.number().int(),
   party_size: z.number().int(),
   name: z.string(),

@@ -53,8 +53,5 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
-export interface ErrorBody {
-  status: ErrorCode;
-  detail: string;
-  errors?: Record<string, string[]>;
-}
+/** Every code, as a list (for the error body's schema). */
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];

@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { emailSchema, LIMITS, MAX_ID, phoneSchema, RESERVATION_STATUS_VALUES } from './contracts.js';
+import { BAD_CHARACTER, emailSchema, idSchema, LIMITS, MAX_ID, noNul, partySize, performanceSummarySchema, phoneSchema } from './contracts.js';
+import { withCode } from './field-errors.js';
+import { LOCALES } from './locale.js';
+import { MAIL_STATUSES, RESERVATION_SOURCES, RESERVATION_STATUSES } from './statuses.js';
+import { auditDetailsSchema } from './audit-details.js';
 
 /*
  * The box office finding a guest and fixing their reservation: the list's search and sort, the
@@ -11,16 +15,26 @@ import { emailSchema, LIMITS, MAX_ID, phoneSchema, RESERVATION_STATUS_VALUES } f
 export const RESERVATION_SORTS = ['newest', 'name', 'party_size'] as const;
 export type ReservationSort = (typeof RESERVATION_SORTS)[number];
 
-const noNul = (value: string) => !value.includes('\u0000');
-const NUL_MESSAGE = 'Contains a character that is not allowed.';
+/** `GET /api/admin/reservations?…`: the search, its filters and sort, and the page (capped, so one request stays cheap). */
+export const reservationListQuerySchema = z.strictObject({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  page_size: z.coerce.number().int().min(1).max(500).default(25),
+  performance_id: z.coerce.number().int().positive().max(MAX_ID).optional(),
+  q: z.string().max(120).optional(),
+  status: z.enum(RESERVATION_STATUSES).optional(),
+  source: z.enum(RESERVATION_SOURCES).optional(),
+  checked_in: z.enum(['true', 'false']).optional(),
+  sort: z.enum(RESERVATION_SORTS).default('newest'),
+});
+export type ReservationListQuery = z.infer<typeof reservationListQuerySchema>;
 
 /** Fields a change may carry; each one left out stays as it is. */
-const CHANGE_FIELDS = ['name', 'phone', 'email', 'notes', 'party_size', 'performance_id'] as const;
+const CHANGE_FIELDS = ['name', 'phone', 'email', 'notes', 'party_size', 'performance_id', 'locale'] as const;
 
 export function reservationChangeSchema(maxPartySize: number) {
   return z
     .strictObject({
-      name: z.string().trim().max(LIMITS.name, `At most ${LIMITS.name} characters.`).min(1, 'This field is required.').refine(noNul, NUL_MESSAGE).optional(),
+      name: z.string().trim().max(LIMITS.name).min(1).refine(noNul, BAD_CHARACTER).optional(),
       phone: phoneSchema.optional(),
       // A box-office guest may have no address: null or "" removes it.
       email: z
@@ -31,21 +45,18 @@ export function reservationChangeSchema(maxPartySize: number) {
       notes: z
         .string()
         .trim()
-        .max(LIMITS.notes, `At most ${LIMITS.notes} characters.`)
-        .refine(noNul, NUL_MESSAGE)
+        .max(LIMITS.notes)
+        .refine(noNul, BAD_CHARACTER)
         .nullish()
         .transform((value) => value || null)
         .optional(),
-      party_size: z
-        .number('Enter a whole number.')
-        .int('Enter a whole number.')
-        .min(1, 'At least 1 seat.')
-        .max(maxPartySize, `At most ${maxPartySize} seats per reservation.`)
-        .optional(),
-      performance_id: z.number('Enter a whole number.').int('Enter a whole number.').positive('Must be positive.').max(MAX_ID, 'Unknown id.').optional(),
+      party_size: partySize(maxPartySize).optional(),
+      performance_id: idSchema.optional(),
+      /** The language of the guest's emails from now on (no email of its own is sent for it). */
+      locale: z.enum(LOCALES).optional(),
     })
     .refine((input) => CHANGE_FIELDS.some((field) => input[field] !== undefined), {
-      message: 'Change at least one field.',
+      ...withCode({ code: 'nothing_to_change' }),
       path: ['non_field_errors'],
     });
 }
@@ -54,17 +65,19 @@ export type ReservationChangeInput = z.infer<ReturnType<typeof reservationChange
 const isoDateTime = z.iso.datetime({ offset: true });
 
 /** One row of `GET /api/admin/reservations` (personal data for the box office, never a token). */
-export const reservationListItemSchema = z.object({
+export const reservationListItemSchema = z.strictObject({
   id: z.number().int(),
   performance_id: z.number().int(),
   code: z.string().nullable(),
   name: z.string(),
   email: z.string().nullable(),
+  /** The language of the guest's emails. */
+  locale: z.enum(LOCALES),
   phone: z.string().nullable(),
   notes: z.string().nullable(),
   party_size: z.number().int(),
-  status: z.enum(RESERVATION_STATUS_VALUES),
-  source: z.enum(['public', 'admin']),
+  status: z.enum(RESERVATION_STATUSES),
+  source: z.enum(RESERVATION_SOURCES),
   created_at: isoDateTime,
   confirmed_at: isoDateTime.nullable(),
   cancelled_at: isoDateTime.nullable(),
@@ -72,17 +85,44 @@ export const reservationListItemSchema = z.object({
 });
 export type ReservationListItem = z.infer<typeof reservationListItemSchema>;
 
-export const reservationListSchema = z.object({
+export const reservationListSchema = z.strictObject({
   items: z.array(reservationListItemSchema),
   total: z.number().int(),
   page: z.number().int(),
   page_size: z.number().int(),
 });
+export type ReservationList = z.infer<typeof reservationListSchema>;
+
+/** `GET /api/admin/reservations/:id`: the reservation with its night, its check-in, its emails and its history. */
+export const reservationDetailSchema = reservationListItemSchema.extend({
+  performance: performanceSummarySchema.extend({ show_id: z.number().int() }),
+  /** The staff member who booked it (null: the guest, on the public site). */
+  created_by: z.string().nullable(),
+  check_in: z
+    .strictObject({ checked_in_at: isoDateTime, checked_in_by: z.string().nullable(), method: z.string() })
+    .nullable(),
+  emails: z.array(
+    z.strictObject({
+      id: z.number().int(),
+      kind: z.string(),
+      status: z.enum(MAIL_STATUSES),
+      attempts: z.number().int(),
+      created_at: isoDateTime,
+      sent_at: isoDateTime.nullable(),
+      last_error: z.string().nullable(),
+    }),
+  ),
+  /** Worded by pwa/src/admin/audit-render.ts from `details`; `summary` is the English fallback of older entries. */
+  history: z.array(
+    z.strictObject({ at: isoDateTime, action: z.string(), actor: z.string().nullable(), summary: z.string(), details: auditDetailsSchema.nullable() }),
+  ),
+});
+export type ReservationDetail = z.infer<typeof reservationDetailSchema>;
 
 /** `PATCH /api/admin/reservations/:id`: what the reservation is now, and which fields changed. */
-export const reservationChangedSchema = z.object({
+export const reservationChangedSchema = z.strictObject({
   reservation_id: z.number().int(),
-  status: z.enum(RESERVATION_STATUS_VALUES),
+  status: z.enum(RESERVATION_STATUSES),
   code: z.string().nullable(),
   name: z.string(),
   party_size: z.number().int(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { emailSchema, passwordSchema, STAFF_ROLES, tokenBodySchema } from './contracts.js';
+import { emailSchema, passwordSchema, tokenBodySchema } from './contracts.js';
+import { USER_ROLES } from './statuses.js';
 
 /*
  * Staff links: an invitation to choose a first password, and a password reset. Both end at the
@@ -7,18 +8,16 @@ import { emailSchema, passwordSchema, STAFF_ROLES, tokenBodySchema } from './con
  */
 
 export const passwordResetRequestSchema = z.strictObject({ email: emailSchema });
-export type PasswordResetRequest = z.infer<typeof passwordResetRequestSchema>;
 
 export const passwordResetConfirmSchema = z.strictObject({
   token: tokenBodySchema.shape.token,
   password: passwordSchema.shape.password,
 });
-export type PasswordResetConfirm = z.infer<typeof passwordResetConfirmSchema>;
 
 /** The answer to a confirmed link: who can now sign in (the page offers the right sign-in). */
-export const passwordResetConfirmResponseSchema = z.object({
+export const passwordResetConfirmResponseSchema = z.strictObject({
   email: z.string(),
-  role: z.enum(STAFF_ROLES),
+  role: z.enum(USER_ROLES),
 });
 export type PasswordResetConfirmResponse = z.infer<typeof passwordResetConfirmResponseSchema>;
 

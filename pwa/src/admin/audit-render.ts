@@ -1,4 +1,5 @@
-import type { AuditChange, AuditDetails } from '../../../shared/src/audit-details';
+import type { AuditEntryJson } from '../../../shared/src/audit-contracts';
+import type { AuditChange } from '../../../shared/src/audit-details';
 import { readCheckInConflict, type CheckInConflict } from '../../../shared/src/door-contracts';
 
 /*
@@ -41,16 +42,14 @@ export interface AuditPart {
   link?: AuditLink;
 }
 
-/** An entry as the API answers it (shared/src/audit-contracts.ts), or as much of it as rendering needs. */
-export interface AuditEntryLike {
-  action: string;
-  entity_type: string;
-  entity_id: number | null;
-  summary: string;
-  details: AuditDetails | null;
+/**
+ * An entry as the API answers it (shared/src/audit-contracts.ts), or as much of it as rendering
+ * needs: a reservation's history names its actor only.
+ */
+export type AuditEntryLike = Pick<AuditEntryJson, 'action' | 'entity_type' | 'entity_id' | 'summary' | 'details'> & {
   /** The account as it is now (`id` absent: a history that names the actor only). */
   actor: { id?: number; email: string | null; name: string | null } | null;
-}
+};
 
 /** Actions whose actor, when there is none, is the guest (else the system). */
 const GUEST_ACTIONS = new Set(['reservation.create', 'reservation.confirm', 'reservation.cancel', 'waitlist.decline']);
@@ -244,12 +243,4 @@ export function renderAuditText(entry: AuditEntryLike, words: AuditWords): strin
     .join('')
     .replace(/\s+/g, ' ')
     .trim();
-}
-
-/** The undo's reason, as the staff member typed it (the reservation's history shows it on its own line). */
-export function undoReason(entry: AuditEntryLike): string | undefined {
-  if (entry.action !== 'check_in.undo') return undefined;
-  if (entry.details?.reason) return entry.details.reason;
-  const marker = entry.summary.indexOf('Reason: ');
-  return marker === -1 ? undefined : entry.summary.slice(marker + 'Reason: '.length);
 }

@@ -14,8 +14,6 @@ import type { Messages } from '../lib/i18n/translate';
  * Registered by main.ts before mounting; `pwa/src/lib/i18n/app-messages.test.ts` checks
  * that every key the app's code uses is here.
  */
-export const AREAS = ['admin', 'door', 'shared', 'waitlist'] as const;
-
 export const messages = (): Record<Locale, Messages> => ({
   en: { ...sharedEn, ...adminEn, ...doorEn, ...waitlistEn },
   it: { ...sharedIt, ...adminIt, ...doorIt, ...waitlistIt },

@@ -1,5 +1,6 @@
 import { ApiError, api, onUnauthenticated } from '../lib/api';
-import type { Role, SessionUser } from './api-types';
+import type { SessionUserAnswer } from '../../../shared/src/auth-contracts';
+import type { UserRole } from '../../../shared/src/statuses';
 
 /*
  * Who is signed in, and what their role lets them see. The server enforces every rule; this
@@ -8,7 +9,7 @@ import type { Role, SessionUser } from './api-types';
 
 export type Capability = 'dashboard' | 'reservations' | 'programme.read' | 'programme.write' | 'users' | 'audit' | 'account';
 
-const CAPABILITIES: Record<Role, readonly Capability[]> = {
+const CAPABILITIES: Record<UserRole, readonly Capability[]> = {
   admin: ['dashboard', 'reservations', 'programme.read', 'programme.write', 'users', 'audit', 'account'],
   content: ['programme.read', 'programme.write', 'account'],
   box_office: ['dashboard', 'reservations', 'programme.read', 'account'],
@@ -16,7 +17,7 @@ const CAPABILITIES: Record<Role, readonly Capability[]> = {
 };
 
 class Session {
-  user = $state<SessionUser | null>(null);
+  user = $state<SessionUserAnswer | null>(null);
   /** `loading` until the first answer of /me; `unreachable` when the API could not be asked. */
   status = $state<'loading' | 'ready' | 'unreachable'>('loading');
   loadError = $state<unknown>(undefined);
@@ -32,7 +33,7 @@ class Session {
   async load(): Promise<void> {
     this.status = 'loading';
     try {
-      const { user } = await api.get<{ user: SessionUser }>('/api/auth/me');
+      const { user } = await api.get('/api/auth/me');
       this.user = user;
       this.status = 'ready';
     } catch (error) {
@@ -47,14 +48,14 @@ class Session {
   }
 
   async login(email: string, password: string): Promise<void> {
-    const { user } = await api.post<{ user: SessionUser; expires_at: string }>('/api/auth/login', { email, password });
+    const { user } = await api.post('/api/auth/login', { body: { email, password } });
     this.user = user;
     this.status = 'ready';
   }
 
   async logout(): Promise<void> {
     try {
-      await api.post<void>('/api/auth/logout');
+      await api.post('/api/auth/logout');
     } finally {
       this.user = null;
     }

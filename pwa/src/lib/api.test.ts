@@ -41,3 +41,19 @@ describe('requests on a network that may hang', () => {
     stop();
   });
 });
+
+describe('a validation_error body', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('carries its field errors as codes, leaving out entries that are not field errors', async () => {
+    const body = {
+      status: 'validation_error',
+      detail: 'The request is not valid.',
+      errors: { name: [{ code: 'too_long', max: 120 }], slug: ['Another show already uses this slug.'], phone: 'x' },
+    };
+    vi.stubGlobal('fetch', async () => new Response(JSON.stringify(body), { status: 400 }));
+    const error = await request('POST', '/api/admin/shows', { body: {} }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).errors).toEqual({ name: [{ code: 'too_long', max: 120 }] });
+  });
+});

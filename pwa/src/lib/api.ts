@@ -4,6 +4,10 @@
  * here handles tokens.
  */
 
+import type { z } from 'zod';
+import type { Endpoint } from '../../../shared/src/api/endpoint';
+import type { Endpoints, Route } from '../../../shared/src/api/endpoints';
+import type { FieldError, FieldErrors } from '../../../shared/src/field-errors';
 import { queryString, type QueryValues } from './url';
 
 /** A failed request, from the server's `{status, detail, errors?}` body or made up for network trouble. */
@@ -14,12 +18,12 @@ export class ApiError extends Error {
   readonly code: string;
   /** English text for logs and developers; the UI shows words for `code` instead. */
   readonly detail: string;
-  /** Validation errors per field, as the server sent them. */
-  readonly errors: Record<string, string[]>;
+  /** Validation errors per field, as codes with parameters (`{name: [{code: 'too_long', max: 120}]}`). */
+  readonly errors: FieldErrors;
   /** Extra fields of the error body (`available_seats`, `retry_after`, ...). */
   readonly data: Record<string, unknown>;
 
-  constructor(status: number, code: string, detail: string, errors: Record<string, string[]> = {}, data: Record<string, unknown> = {}) {
+  constructor(status: number, code: string, detail: string, errors: FieldErrors = {}, data: Record<string, unknown> = {}) {
     super(`${status} ${code}: ${detail}`);
     this.name = 'ApiError';
     this.status = status;
@@ -96,19 +100,27 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The body's `errors`, keeping only entries shaped as field errors (no zod here: the public bundle leaves it out). */
+function fieldErrorsFrom(errors: unknown): FieldErrors {
+  if (!isRecord(errors)) return {};
+  const isFieldError = (value: unknown): value is FieldError => isRecord(value) && typeof value.code === 'string';
+  const entries = Object.entries(errors).map(([field, list]) => [field, Array.isArray(list) ? list.filter(isFieldError) : []] as const);
+  return Object.fromEntries(entries.filter(([, list]) => list.length > 0));
+}
+
 function errorFromBody(response: Response, body: unknown): ApiError {
   if (isRecord(body) && typeof body.status === 'string') {
     const { status, detail, errors, ...data } = body;
     const retryAfter = response.headers.get('Retry-After');
     if (retryAfter && data.retry_after === undefined) data.retry_after = Number(retryAfter);
-    return new ApiError(response.status, status, typeof detail === 'string' ? detail : '', isRecord(errors) ? (errors as Record<string, string[]>) : {}, data);
+    return new ApiError(response.status, status, typeof detail === 'string' ? detail : '', fieldErrorsFrom(errors), data);
   }
   // Not our JSON (a proxy's HTML page, an empty 502): fall back to the HTTP status.
   const code = response.status === 404 ? 'not_found' : response.status >= 500 ? 'service_unavailable' : 'unexpected_response';
   return new ApiError(response.status, code, response.statusText);
 }
 
-export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+export async function request(method: string, path: string, options: RequestOptions = {}): Promise<unknown> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
   const deadline = withDeadline(options.signal, timeoutMs);
@@ -140,7 +152,7 @@ export async function request<T>(method: string, path: string, options: RequestO
   const body = parseJson(text);
   if (!response.ok) throw failure(response, body);
   if (text && body === undefined) throw new ApiError(response.status, 'unexpected_response', 'The answer is not JSON.');
-  return body as T;
+  return body;
 }
 
 function parseJson(text: string): unknown {
@@ -168,9 +180,63 @@ export async function errorOfResponse(response: Response): Promise<ApiError> {
   return failure(response, parseJson(await response.text().catch(() => '')));
 }
 
+// ── The typed client ────────────────────────────────────────────────────────
+/*
+ * Paths, bodies, queries and answers are all inferred from the route declarations in
+ * shared/src/api/ (a type-only import: no schema reaches the bundles). A call names the route
+ * as declared (`/api/admin/performances/:id`) and gives its parameters, so a renamed route, a
+ * missing field or a misread answer is a compile error in the app, not a blank screen.
+ */
+
+type RouteFor<M extends string> = { [R in Route]: R extends `${M} ${infer P}` ? P : never }[Route];
+type ParamNames<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
+  ? Name | ParamNames<`/${Rest}`>
+  : P extends `${string}:${infer Name}`
+    ? Name
+    : never;
+type ParamsOption<P extends string> = [ParamNames<P>] extends [never] ? { params?: undefined } : { params: Record<ParamNames<P>, string | number> };
+type BodyOption<E> = E extends { body: infer B extends z.ZodType } ? { body: z.input<B> } : { body?: undefined };
+type QueryOption<E> = E extends { query: infer Q extends z.ZodType } ? { query?: Partial<z.input<Q>> } : { query?: undefined };
+type SuccessSpec<E extends Endpoint> = {
+  [S in keyof E['responses']]: S extends 200 | 201 | 202 | 204 ? E['responses'][S] : never;
+}[keyof E['responses']];
+/** What a successful call resolves to: the declared JSON answer, or nothing for a 204. */
+export type Answer<R extends Route> = SuccessSpec<Endpoints[R]> extends infer Spec ? (Spec extends z.ZodType ? z.output<Spec> : void) : never;
+
+type CallOptions<M extends string, P extends string> = ParamsOption<P> &
+  BodyOption<Endpoints[`${M} ${P}` & Route]> &
+  QueryOption<Endpoints[`${M} ${P}` & Route]> & { signal?: AbortSignal; timeoutMs?: number };
+/** The options argument may be left out when nothing in it is required. */
+type OptionsArgument<O> = Record<string, never> extends Required<Pick<O, RequiredKeys<O>>> ? [options?: O] : [options: O];
+type RequiredKeys<O> = { [K in keyof O]-?: undefined extends O[K] ? never : K }[keyof O];
+
+/** `/api/admin/performances/:id` + `{id: 7}` → `/api/admin/performances/7`. */
+export function fillRoute(path: string, params: Record<string, string | number> = {}): string {
+  return path.replace(/:([A-Za-z]+)/g, (_match, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`no value for :${name} in ${path}`);
+    return encodeURIComponent(String(value));
+  });
+}
+
+function caller<M extends 'GET' | 'POST' | 'PATCH' | 'DELETE'>(method: M) {
+  return <P extends RouteFor<M>>(path: P, ...[options]: OptionsArgument<CallOptions<M, P>>): Promise<Answer<`${M} ${P}` & Route>> => {
+    const { params, body, query, signal, timeoutMs } = (options ?? {}) as {
+      params?: Record<string, string | number>;
+      body?: unknown;
+      query?: Query;
+      signal?: AbortSignal;
+      timeoutMs?: number;
+    };
+    // An unsafe request always carries a JSON body ({} when the route takes none).
+    const sent = body ?? (method === 'GET' || method === 'DELETE' ? undefined : {});
+    return request(method, fillRoute(path, params), { query, signal, timeoutMs, body: sent }) as Promise<Answer<`${M} ${P}` & Route>>;
+  };
+}
+
 export const api = {
-  get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', path, { query, signal }),
-  post: <T>(path: string, body?: unknown, options: Pick<RequestOptions, 'timeoutMs' | 'signal'> = {}) => request<T>('POST', path, { ...options, body: body ?? {} }),
-  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
-  delete: (path: string) => request<void>('DELETE', path),
+  get: caller('GET'),
+  post: caller('POST'),
+  patch: caller('PATCH'),
+  delete: caller('DELETE'),
 };

@@ -1,22 +1,24 @@
 import { tick } from 'svelte';
 import type { z } from 'zod';
 import { ApiError } from './api';
-import { apiFieldErrors, errorMessage, t, zodFieldErrors, type FieldErrors } from './i18n';
+import type { FieldError } from '../../../shared/src/field-errors';
+import { apiFieldErrors, errorMessage, fieldErrorMessage, t, zodFieldErrors, type FieldMessages } from './i18n';
 
 /** Thrown by `FormState.parse` when the input breaks a contract: caught by `submit`. */
 class InvalidInput extends Error {
-  constructor(readonly fieldErrors: FieldErrors) {
+  constructor(readonly fieldErrors: FieldMessages) {
     super('invalid input');
   }
 }
 
 /**
  * The state of one form: errors per field, the message above the form, and whether it is
- * saving. Errors come from the shared zod contracts before sending (in the user's language)
- * and from the server after; either way focus moves to the first invalid field.
+ * saving. Errors come as codes (shared/src/field-errors.ts): from the shared zod contracts or
+ * hand-written checks before sending, and from the server after. The form holds them in words,
+ * translated by the one `fieldErrorMessage`; either way focus moves to the first invalid field.
  */
 export class FormState {
-  errors = $state<FieldErrors>({});
+  errors = $state<FieldMessages>({});
   message = $state<string | undefined>(undefined);
   busy = $state(false);
 
@@ -36,21 +38,24 @@ export class FormState {
   /** Validates with a contract; throws to stop `submit` when the input is not valid. */
   parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
     const result = schema.safeParse(input);
-    if (!result.success) throw new InvalidInput(zodFieldErrors(result.error));
+    if (!result.success) throw new InvalidInput(zodFieldErrors(result.error, input));
     return result.data;
   }
 
-  /** Adds an error the contract cannot express (two passwords that differ); throws like `parse`. */
+  /** Adds an error no field error code expresses (two passwords that differ), in words; throws like `parse`. */
   fail(field: string, message: string): never {
     throw new InvalidInput({ [field]: [message] });
   }
 
   /**
-   * Stops `submit` with errors found by hand-written checks, when there are any. The public
-   * site validates this way to keep zod out of its bundle (small enough for a cheap phone).
+   * Stops `submit` with the problems found by hand-written checks (the first of each field),
+   * when there are any. The public site validates this way to keep zod out of its bundle
+   * (small enough for a cheap phone); its checks report the codes the contract would.
    */
-  reject(errors: FieldErrors): void {
-    if (Object.keys(errors).length > 0) throw new InvalidInput(errors);
+  reject(problems: Partial<Record<string, FieldError>>): void {
+    const messages: FieldMessages = {};
+    for (const [field, problem] of Object.entries(problems)) if (problem) messages[field] = [fieldErrorMessage(problem)];
+    if (Object.keys(messages).length > 0) throw new InvalidInput(messages);
   }
 
   async submit(form: HTMLElement | undefined, action: () => Promise<void>): Promise<boolean> {
@@ -74,8 +79,8 @@ export class FormState {
     }
   }
 
-  #showFieldErrors(errors: FieldErrors): void {
-    const shown: FieldErrors = {};
+  #showFieldErrors(errors: FieldMessages): void {
+    const shown: FieldMessages = {};
     const other: string[] = [];
     for (const [field, messages] of Object.entries(errors)) {
       if (this.#fields.includes(field)) shown[field] = messages;

@@ -1,21 +1,35 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LIMITS, reservationCreateSchema } from '../../../shared/src/contracts';
+import { fieldErrorsOf } from '../../../shared/src/field-errors';
 import { BOOKING_LIMITS, MAX_PARTY_SIZE, bookingBody, bookingProblems, type BookingInput } from './booking-checks';
 
 /*
  * The public form checks a reservation by hand (no zod in its bundle). These tests hold the
- * hand-written rules to the shared contract the server enforces: same fields refused, same
- * normalised body accepted.
+ * hand-written rules to the shared contract the server enforces: same fields refused, each for
+ * a reason (a field error code) the contract gives too, same normalised body accepted.
  */
 
 const schema = reservationCreateSchema(MAX_PARTY_SIZE);
 const valid: BookingInput = { name: 'Maria Rossi', email: 'maria@example.com', phone: '', notes: '', party_size: 2 };
 
 function zodVerdict(input: BookingInput) {
-  const result = schema.safeParse({ ...input, party_size: input.party_size ?? undefined });
-  if (result.success) return { fields: [], body: result.data };
-  return { fields: [...new Set(result.error.issues.map((issue) => String(issue.path[0])))].sort(), body: undefined };
+  const sent = { ...input, party_size: input.party_size ?? undefined };
+  const result = schema.safeParse(sent);
+  const codes: Record<string, string[]> = {};
+  if (result.success) return { fields: [], codes, body: result.data };
+  const errors = fieldErrorsOf(result.error, sent);
+  for (const [field, list] of Object.entries(errors)) codes[field] = list.map((error) => error.code);
+  return { fields: Object.keys(errors).sort(), codes, body: undefined };
+}
+
+/** Same fields refused as the contract, each with one of the contract's codes for it. */
+function expectAgreement(input: BookingInput) {
+  const expected = zodVerdict(input);
+  const problems = bookingProblems(input);
+  expect(Object.keys(problems).sort()).toEqual(expected.fields);
+  for (const [field, problem] of Object.entries(problems)) expect(expected.codes[field]).toContain(problem.code);
+  if (expected.body) expect(bookingBody(input)).toEqual(expected.body);
 }
 
 const cases: [string, Partial<BookingInput>][] = [
@@ -49,6 +63,8 @@ const cases: [string, Partial<BookingInput>][] = [
   ['the most seats', { party_size: MAX_PARTY_SIZE }],
   ['too many seats', { party_size: MAX_PARTY_SIZE + 1 }],
   ['half a seat', { party_size: 1.5 }],
+  ['not a number of seats', { party_size: Number.NaN }],
+  ['too many seats, and not whole', { party_size: MAX_PARTY_SIZE + 0.5 }],
   ['everything wrong at once', { name: '', email: 'x', phone: 'abc', notes: 'y'.repeat(2000), party_size: 0 }],
 ];
 
@@ -58,10 +74,16 @@ describe('public booking checks', () => {
   });
 
   it.each(cases)('agree with reservationCreateSchema on %s', (_name, change) => {
-    const input = { ...valid, ...change };
-    const expected = zodVerdict(input);
-    expect(Object.keys(bookingProblems(input)).sort()).toEqual(expected.fields);
-    if (expected.body) expect(bookingBody(input)).toEqual(expected.body);
+    expectAgreement({ ...valid, ...change });
+  });
+
+  it('report codes with the contract’s parameters', () => {
+    expect(bookingProblems({ ...valid, name: 'n'.repeat(LIMITS.name + 1), phone: 'abc', party_size: MAX_PARTY_SIZE + 1 })).toEqual({
+      name: { code: 'too_long', max: LIMITS.name },
+      phone: { code: 'invalid_format', format: 'phone' },
+      party_size: { code: 'party_too_large', max: MAX_PARTY_SIZE },
+    });
+    expect(bookingProblems({ ...valid, email: '', party_size: null })).toEqual({ email: { code: 'required' }, party_size: { code: 'required' } });
   });
 
   it('agree with reservationCreateSchema on thousands of generated bookings', () => {
@@ -80,11 +102,7 @@ describe('public booking checks', () => {
     const booking = fc.record({ name: text(LIMITS.name), email, phone: text(LIMITS.phone), notes: text(LIMITS.notes), party_size: seats });
 
     fc.assert(
-      fc.property(booking, (input) => {
-        const expected = zodVerdict(input);
-        expect(Object.keys(bookingProblems(input)).sort()).toEqual(expected.fields);
-        if (expected.body) expect(bookingBody(input)).toEqual(expected.body);
-      }),
+      fc.property(booking, expectAgreement),
       { numRuns: 3000 },
     );
   });

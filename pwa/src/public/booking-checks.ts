@@ -1,11 +1,11 @@
-import type { MessageKey } from '../lib/i18n/dictionaries/en';
+import { FORMATS, type FieldError } from '../../../shared/src/field-errors';
 
 /*
  * The rules of `reservationCreateSchema` (shared/src/contracts.ts), written out by hand: the
  * public bundle leaves zod out to stay small on a cheap phone. booking-checks.test.ts runs the
  * same inputs through both and fails when they disagree, so a change to the contract cannot
- * slip by. The server still validates everything; these checks only spare a round trip and
- * speak the user's language.
+ * slip by. The server still validates everything; these checks only spare a round trip, and
+ * report the field error codes the contract would (FormState puts them into words).
  */
 
 /** The limits of `LIMITS` in the contract, for the fields of a reservation. */
@@ -25,7 +25,6 @@ export const maxPartyOf = (performance: { max_party_size?: number | undefined })
 
 /** zod 4's `z.email()` pattern (`regexes.email`), so both sides accept the same addresses. */
 const EMAIL = /^(?:[A-Za-z0-9_'+-]+\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
-const PHONE = /^[+0-9 ().-]*$/;
 
 export interface BookingInput {
   name: string;
@@ -44,43 +43,39 @@ export interface BookingBody {
   party_size: number;
 }
 
-/** What is wrong with one field: a dictionary key and its parameters (words come later, in the component). */
-export interface Problem {
-  key: MessageKey;
-  params?: Record<string, number>;
-}
-
 export type BookingField = keyof BookingInput;
 
-function textProblem(value: string, max: number, required: boolean): Problem | undefined {
-  if (value.length > max) return { key: 'validation.too_long', params: { max } };
-  if (value.includes('\u0000')) return { key: 'validation.bad_character' };
-  if (required && value.length === 0) return { key: 'validation.required' };
+function textProblem(value: string, max: number, required: boolean): FieldError | undefined {
+  if (value.length > max) return { code: 'too_long', max };
+  if (value.includes('\u0000')) return { code: 'bad_character' };
+  if (required && value.length === 0) return { code: 'required' };
   return undefined;
 }
 
 /** The first problem of each invalid field; an empty object when the booking can be sent. */
-export function bookingProblems(input: BookingInput, maxPartySize = MAX_PARTY_SIZE): Partial<Record<BookingField, Problem>> {
-  const problems: Partial<Record<BookingField, Problem>> = {};
+export function bookingProblems(input: BookingInput, maxPartySize = MAX_PARTY_SIZE): Partial<Record<BookingField, FieldError>> {
+  const problems: Partial<Record<BookingField, FieldError>> = {};
   const name = textProblem(input.name.trim(), BOOKING_LIMITS.name, true);
   if (name) problems.name = name;
 
   const email = input.email.trim();
-  if (email.length > BOOKING_LIMITS.email) problems.email = { key: 'validation.too_long', params: { max: BOOKING_LIMITS.email } };
-  else if (email.length === 0) problems.email = { key: 'validation.required' };
-  else if (!EMAIL.test(email)) problems.email = { key: 'validation.email' };
+  if (email.length > BOOKING_LIMITS.email) problems.email = { code: 'too_long', max: BOOKING_LIMITS.email };
+  else if (email.length === 0) problems.email = { code: 'required' };
+  else if (!EMAIL.test(email)) problems.email = { code: 'invalid_email' };
 
   const phone = input.phone.trim();
-  if (phone.length > BOOKING_LIMITS.phone) problems.phone = { key: 'validation.too_long', params: { max: BOOKING_LIMITS.phone } };
-  else if (!PHONE.test(phone)) problems.phone = { key: 'validation.phone' };
+  if (phone.length > BOOKING_LIMITS.phone) problems.phone = { code: 'too_long', max: BOOKING_LIMITS.phone };
+  else if (!FORMATS.phone.test(phone)) problems.phone = { code: 'invalid_format', format: 'phone' };
 
   const notes = textProblem(input.notes.trim(), BOOKING_LIMITS.notes, false);
   if (notes) problems.notes = notes;
 
   const seats = input.party_size;
-  if (seats === null || !Number.isInteger(seats)) problems.party_size = { key: 'validation.whole_number' };
-  else if (seats < 1) problems.party_size = { key: 'validation.min', params: { min: 1 } };
-  else if (seats > maxPartySize) problems.party_size = { key: 'validation.party_too_large', params: { max: maxPartySize } };
+  if (seats === null) problems.party_size = { code: 'required' };
+  else if (!Number.isFinite(seats)) problems.party_size = { code: 'not_a_number' };
+  else if (!Number.isInteger(seats)) problems.party_size = { code: 'not_whole_number' };
+  else if (seats < 1) problems.party_size = { code: 'too_small', min: 1 };
+  else if (seats > maxPartySize) problems.party_size = { code: 'party_too_large', max: maxPartySize };
   return problems;
 }
 

@@ -1,4 +1,4 @@
-import type { IssuedTicket } from './api-types';
+import type { GuestTicket } from '../../../shared/src/contracts';
 
 /*
  * What one page hands to the next, kept in memory only: the guest's email never goes into a
@@ -31,14 +31,14 @@ export function bookingReceipt(): BookingReceipt | undefined {
  * moves to. That page loads the ticket again (with the performance details the answer does not
  * carry); if that fails, the QR code from here is still shown.
  */
-let confirmed: { token: string; answer: IssuedTicket } | undefined;
+let confirmed: { token: string; answer: GuestTicket } | undefined;
 
-export function handOverConfirmed(token: string, answer: IssuedTicket): void {
+export function handOverConfirmed(token: string, answer: GuestTicket): void {
   confirmed = { token, answer };
 }
 
 /** The confirmation of this check-in token, once: a later visit to the page is not "just confirmed". */
-export function takeConfirmed(token: string): IssuedTicket | undefined {
+export function takeConfirmed(token: string): GuestTicket | undefined {
   const found = confirmed?.token === token ? confirmed.answer : undefined;
   confirmed = undefined;
   return found;

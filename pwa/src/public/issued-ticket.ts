@@ -1,5 +1,5 @@
 import { ApiError } from '../lib/api';
-import type { IssuedTicket } from './api-types';
+import type { GuestTicket } from '../../../shared/src/contracts';
 import { handOverConfirmed } from './hand-over';
 import { router } from './router';
 import { checkInTokenOf, ticketPath } from './tokens';
@@ -9,7 +9,7 @@ import { checkInTokenOf, ticketPath } from './tokens';
  * (history.replaceState), which drops the link's token from history. Back does not post it
  * again, and the ticket can be reloaded or bookmarked.
  */
-export function openIssuedTicket(answer: IssuedTicket): void {
+export function openIssuedTicket(answer: GuestTicket): void {
   const checkInToken = checkInTokenOf(answer.qr_code_url);
   if (!checkInToken) throw new ApiError(200, 'unexpected_response', 'No check-in token in qr_code_url.');
   handOverConfirmed(checkInToken, answer);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LIMITS, waitlistJoinSchema } from '../../../shared/src/contracts';
+import { fieldErrorsOf } from '../../../shared/src/field-errors';
 import { MAX_PARTY_SIZE } from './booking-checks';
 import { waitlistBody, waitlistProblems, type WaitlistInput } from './waitlist-checks';
 
@@ -14,14 +15,21 @@ const schema = waitlistJoinSchema(MAX_PARTY_SIZE);
 const valid: WaitlistInput = { name: 'Maria Rossi', email: 'maria@example.com', party_size: 2 };
 
 function zodVerdict(input: WaitlistInput) {
-  const result = schema.safeParse({ ...input, party_size: input.party_size ?? undefined });
-  if (result.success) return { fields: [], body: result.data };
-  return { fields: [...new Set(result.error.issues.map((issue) => String(issue.path[0])))].sort(), body: undefined };
+  const sent = { ...input, party_size: input.party_size ?? undefined };
+  const result = schema.safeParse(sent);
+  const codes: Record<string, string[]> = {};
+  if (result.success) return { fields: [], codes, body: result.data };
+  const errors = fieldErrorsOf(result.error, sent);
+  for (const [field, list] of Object.entries(errors)) codes[field] = list.map((error) => error.code);
+  return { fields: Object.keys(errors).sort(), codes, body: undefined };
 }
 
+/** Same fields refused as the contract, each with one of the contract's codes for it. */
 function expectAgreement(input: WaitlistInput) {
   const expected = zodVerdict(input);
-  expect(Object.keys(waitlistProblems(input)).sort()).toEqual(expected.fields);
+  const problems = waitlistProblems(input);
+  expect(Object.keys(problems).sort()).toEqual(expected.fields);
+  for (const [field, problem] of Object.entries(problems)) expect(expected.codes[field]).toContain(problem.code);
   if (expected.body) expect(waitlistBody(input)).toEqual(expected.body);
 }
 

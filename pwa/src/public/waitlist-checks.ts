@@ -1,4 +1,5 @@
-import { bookingBody, bookingProblems, type Problem } from './booking-checks';
+import type { FieldError } from '../../../shared/src/field-errors';
+import { bookingBody, bookingProblems } from './booking-checks';
 
 /*
  * `waitlistJoinSchema` is the reservation contract narrowed to name, email and party size, so
@@ -21,7 +22,7 @@ export interface WaitlistBody {
 }
 
 /** The first problem of each invalid field; an empty object when the request can be sent. */
-export function waitlistProblems(input: WaitlistInput, maxPartySize?: number): Partial<Record<WaitlistField, Problem>> {
+export function waitlistProblems(input: WaitlistInput, maxPartySize?: number): Partial<Record<WaitlistField, FieldError>> {
   const { name, email, party_size } = bookingProblems({ ...input, phone: '', notes: '' }, maxPartySize);
   return { ...(name && { name }), ...(email && { email }), ...(party_size && { party_size }) };
 }

@@ -201,14 +201,20 @@ describe('GET /api/admin/dashboard', () => {
       expect(response.status).toBe(200);
       return response.body.performances.find((p: { id: number }) => p.id === performance.id);
     };
+    // The one staff shape of a performance, as the programme page lists it.
     expect(await row()).toEqual({
       id: performance.id,
+      show_id: show.id,
       show_title: show.title,
+      venue_id: venue.id,
       venue_name: venue.name,
       starts_at: performance.startsAt.toISOString(),
+      capacity: 20,
+      additional_seats: 2,
+      manually_occupied_seats: 1,
+      bookable_capacity: 21,
       booking_open: true,
       cancelled_at: null,
-      capacity_total: 21,
       confirmed_seats: 0,
       pending_seats: 0,
       held_seats: 0,
@@ -226,8 +232,8 @@ describe('GET /api/admin/dashboard', () => {
     expect((await ctx.client.post('/api/check-ins/confirm', { token: arriving.rawCheckInToken }, { cookie: cookies.door })).status).toBe(200);
 
     const after = await row();
-    expect(after).toMatchObject({ capacity_total: 21, confirmed_seats: 5, pending_seats: 4, available_seats: 16, checked_in_seats: 3 });
-    expect(after.available_seats).toBe(after.capacity_total - after.confirmed_seats);
+    expect(after).toMatchObject({ bookable_capacity: 21, confirmed_seats: 5, pending_seats: 4, available_seats: 16, checked_in_seats: 3 });
+    expect(after.available_seats).toBe(after.bookable_capacity - after.confirmed_seats);
     expect((await ctx.client.get(`/api/performances/${performance.id}`)).body.available_seats).toBe(16);
     expect((await ctx.client.get(`/api/admin/performances/${performance.id}`, { cookie: cookies.content })).body).toMatchObject({
       confirmed_seats: 5,

@@ -58,6 +58,11 @@ export async function countPerformances(db: Executor, where: SQL): Promise<numbe
   return rows[0]?.n ?? 0;
 }
 
+/** The ids of the performances that match, in no particular order. */
+export async function performanceIdsWhere(db: Executor, where: SQL): Promise<number[]> {
+  return (await db.select({ id: performances.id }).from(performances).where(where)).map((row) => row.id);
+}
+
 export const performanceIdIs = (id: number) => eq(performances.id, id);
 export const performanceShowIs = (showId: number) => eq(performances.showId, showId);
 export const performanceVenueIs = (venueId: number) => eq(performances.venueId, venueId);

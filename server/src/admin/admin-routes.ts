@@ -1,8 +1,7 @@
 import { Hono, type Context } from 'hono';
-import { z } from 'zod';
 import {
-  MAX_ID,
   performanceCreateSchema,
+  performanceListQuerySchema,
   performanceUpdateSchema,
   showCreateSchema,
   showUpdateSchema,
@@ -13,6 +12,7 @@ import { attendeesExportQuery } from '../../../shared/src/export-contracts.js';
 import type { AppEnv } from '../app-context.js';
 import type { AttendeesFormat } from '../reservations/attendees-export.js';
 import { currentUser, requireRole } from '../auth/auth-middleware.js';
+import { answer } from '../lib/answer.js';
 import { idParam, jsonBody, parseWith } from '../lib/http.js';
 import { broadcastRoutes } from '../broadcasts/broadcast-routes.js';
 
@@ -20,9 +20,6 @@ const content = requireRole('content');
 // Box office reads the programme to pick a performance; only content staff change it.
 const readers = requireRole('content', 'box_office');
 const boxOffice = requireRole('box_office');
-
-const queryId = z.coerce.number().int().positive().max(MAX_ID);
-const showFilter = z.strictObject({ show_id: queryId.optional() });
 
 /** The attendee list as a download, in the language the admin asked for (`?lang=it|en`). */
 async function attendeesFile(c: Context<AppEnv>, format: AttendeesFormat) {
@@ -37,38 +34,45 @@ async function attendeesFile(c: Context<AppEnv>, format: AttendeesFormat) {
 
 /** The season: venues, shows, performances (content staff), attendee lists (box office). */
 export const adminRoutes = new Hono<AppEnv>()
-  .get('/venues', readers, async (c) => c.json(await c.var.services.admin.venues()))
+  .get('/venues', readers, async (c) => answer(c, 'GET /api/admin/venues', await c.var.services.admin.venues()))
   .post('/venues', content, async (c) =>
-    c.json(await c.var.services.admin.createVenue(await jsonBody(c, venueCreateSchema), currentUser(c)), 201),
+    answer(c, 'POST /api/admin/venues', await c.var.services.admin.createVenue(await jsonBody(c, venueCreateSchema), currentUser(c)), 201),
   )
   .patch('/venues/:id', content, async (c) =>
-    c.json(await c.var.services.admin.updateVenue(idParam(c), await jsonBody(c, venueUpdateSchema), currentUser(c))),
+    answer(c, 'PATCH /api/admin/venues/:id', await c.var.services.admin.updateVenue(idParam(c), await jsonBody(c, venueUpdateSchema), currentUser(c))),
   )
   .delete('/venues/:id', content, async (c) => {
     await c.var.services.admin.deleteVenue(idParam(c), currentUser(c));
     return c.body(null, 204);
   })
-  .get('/shows', readers, async (c) => c.json(await c.var.services.admin.shows()))
+  .get('/shows', readers, async (c) => answer(c, 'GET /api/admin/shows', await c.var.services.admin.shows()))
   .post('/shows', content, async (c) =>
-    c.json(await c.var.services.admin.createShow(await jsonBody(c, showCreateSchema), currentUser(c)), 201),
+    answer(c, 'POST /api/admin/shows', await c.var.services.admin.createShow(await jsonBody(c, showCreateSchema), currentUser(c)), 201),
   )
   .patch('/shows/:id', content, async (c) =>
-    c.json(await c.var.services.admin.updateShow(idParam(c), await jsonBody(c, showUpdateSchema), currentUser(c))),
+    answer(c, 'PATCH /api/admin/shows/:id', await c.var.services.admin.updateShow(idParam(c), await jsonBody(c, showUpdateSchema), currentUser(c))),
   )
   .delete('/shows/:id', content, async (c) => {
     await c.var.services.admin.deleteShow(idParam(c), currentUser(c));
     return c.body(null, 204);
   })
   .get('/performances', readers, async (c) => {
-    const { show_id } = parseWith(showFilter, c.req.query());
-    return c.json(await c.var.services.admin.performances({ showId: show_id }));
+    const { show_id } = parseWith(performanceListQuerySchema, c.req.query());
+    return answer(c, 'GET /api/admin/performances', await c.var.services.admin.performances({ showId: show_id }));
   })
-  .get('/performances/:id', readers, async (c) => c.json(await c.var.services.admin.performance(idParam(c))))
+  .get('/performances/:id', readers, async (c) => answer(c, 'GET /api/admin/performances/:id', await c.var.services.admin.performance(idParam(c))))
   .post('/performances', content, async (c) =>
-    c.json(await c.var.services.admin.createPerformance(await jsonBody(c, performanceCreateSchema), currentUser(c)), 201),
+    answer(
+      c,
+      'POST /api/admin/performances',
+      await c.var.services.admin.createPerformance(await jsonBody(c, performanceCreateSchema), currentUser(c)),
+      201,
+    ),
   )
   .patch('/performances/:id', content, async (c) =>
-    c.json(
+    answer(
+      c,
+      'PATCH /api/admin/performances/:id',
       await c.var.services.admin.updatePerformance(idParam(c), await jsonBody(c, performanceUpdateSchema), currentUser(c)),
     ),
   )
@@ -78,7 +82,7 @@ export const adminRoutes = new Hono<AppEnv>()
   })
   .get('/performances/:id/attendees.xlsx', boxOffice, (c) => attendeesFile(c, 'xlsx'))
   .get('/performances/:id/attendees.csv', boxOffice, (c) => attendeesFile(c, 'csv'))
-  .get('/dashboard', readers, async (c) => c.json(await c.var.services.dashboard.overview()))
-  .get('/performances/:id/stats', readers, async (c) => c.json(await c.var.services.dashboard.stats(idParam(c))))
+  .get('/dashboard', readers, async (c) => answer(c, 'GET /api/admin/dashboard', await c.var.services.dashboard.overview()))
+  .get('/performances/:id/stats', readers, async (c) => answer(c, 'GET /api/admin/performances/:id/stats', await c.var.services.dashboard.stats(idParam(c))))
   // Cancelling a whole performance, and messages to its guests.
   .route('/', broadcastRoutes);

@@ -1,18 +1,23 @@
 import type { z } from 'zod';
 import type {
+  AdminPerformance,
+  AdminShow,
   performanceCreateSchema,
   performanceUpdateSchema,
   showCreateSchema,
   showUpdateSchema,
+  Venue,
   venueCreateSchema,
   venueUpdateSchema,
 } from '../../../shared/src/contracts.js';
-import { availableSeats } from '../../../shared/src/availability.js';
-import { listPerformancesWithSeats } from '../catalog/catalog-repository.js';
+import { availableSeats, bookableCapacity } from '../../../shared/src/availability.js';
+import { listPerformancesWithSeats, type PerformanceWithSeats } from '../catalog/catalog-repository.js';
 import { auditChanges, changesSummary } from '../audit/audit-changes.js';
 import { auditSubjects, insertAudit } from '../audit/audit-repository.js';
 import type { AuditDetails } from '../../../shared/src/audit-details.js';
+import type { FieldErrors } from '../../../shared/src/field-errors.js';
 import type { SessionUser } from '../auth/sessions.js';
+import type { SeatsChanged } from '../seats/seats-changed.js';
 import type { Db, Executor } from '../db/client.js';
 import { AppError, notFound, validationError } from '../lib/errors.js';
 import { rescheduleReminders } from '../mail/mail-repository.js';
@@ -25,6 +30,7 @@ import {
   deleteShowWithPerformances,
   deleteVenue,
   performanceIdIs,
+  performanceIdsWhere,
   performanceShowIs,
   performanceVenueIs,
   findPerformance,
@@ -69,7 +75,7 @@ const SHOW_FIELDS = { title: 'title', slug: 'slug', description: 'description', 
 function assertNotPast(startsAt: Date, now: Date, allowPast: boolean | undefined): void {
   if (startsAt > now || allowPast) return;
   throw new AppError('starts_in_past', 'This date is in the past: send "allow_past": true to record it as an archived performance.', {
-    errors: { starts_at: ['This date is in the past.'] },
+    errors: { starts_at: [{ code: 'in_past' }] },
   });
 }
 
@@ -86,8 +92,8 @@ export function slugify(title: string): string {
   );
 }
 
-export const venueJson = (v: { id: number; name: string; capacity: number }) => ({ id: v.id, name: v.name, capacity: v.capacity });
-export const adminShowJson = (s: { id: number; title: string; slug: string; description: string; published: boolean }) => ({
+const venueJson = (v: Venue): Venue => ({ id: v.id, name: v.name, capacity: v.capacity });
+const adminShowJson = (s: AdminShow): AdminShow => ({
   id: s.id,
   title: s.title,
   slug: s.slug,
@@ -95,24 +101,47 @@ export const adminShowJson = (s: { id: number; title: string; slug: string; desc
   published: s.published,
 });
 
+/** A performance as staff see it, wherever they do (programme, dashboard, a move): one shape. */
+export function adminPerformanceJson(p: PerformanceWithSeats): AdminPerformance {
+  return {
+    id: p.id,
+    show_id: p.showId,
+    show_title: p.showTitle,
+    venue_id: p.venueId,
+    venue_name: p.venueName,
+    starts_at: p.startsAt.toISOString(),
+    capacity: p.capacity,
+    additional_seats: p.additionalSeats,
+    manually_occupied_seats: p.manuallyOccupiedSeats,
+    bookable_capacity: bookableCapacity(p),
+    booking_open: p.bookingOpen,
+    cancelled_at: p.cancelledAt?.toISOString() ?? null,
+    confirmed_seats: p.confirmedSeats,
+    pending_seats: p.pendingSeats,
+    checked_in_seats: p.checkedInSeats,
+    held_seats: p.heldSeats,
+    waiting_entries: p.waitingEntries,
+    available_seats: availableSeats(p),
+  };
+}
+
 /** Staff-side management of the season. Reads show seat counts; writes validate references. */
 export class AdminService {
-  /**
-   * `seatsChanged` runs after a change that may free seats (more seats, fewer occupied by
-   * hand, a bigger venue): the waiting list gets its offers.
-   */
   constructor(
     private readonly db: Db,
-    private readonly seatsChanged: (performanceId: number) => Promise<void>,
+    /** Told in the transaction of a change that may free seats (more seats, fewer occupied by hand, a bigger venue). */
+    private readonly seatsChanged: SeatsChanged,
+    /** Wakes the mail worker after a commit that queued emails (offers, a move announced). */
+    private readonly afterCommit: () => void,
     private readonly reminderLeadMs: number,
     /** Tells the guests of a performance that moved (emails, tickets, door). */
     private readonly broadcasts: BroadcastService,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  venues = async () => (await listVenues(this.db)).map(venueJson);
+  venues = async (): Promise<Venue[]> => (await listVenues(this.db)).map(venueJson);
 
-  async createVenue(input: z.infer<typeof venueCreateSchema>, actor: SessionUser) {
+  async createVenue(input: z.infer<typeof venueCreateSchema>, actor: SessionUser): Promise<Venue> {
     const venue = await this.db.transaction(async (tx) => {
       const row = await insertVenue(tx, input);
       await insertAudit(tx, {
@@ -128,18 +157,23 @@ export class AdminService {
     return venueJson(venue);
   }
 
-  async updateVenue(id: number, input: z.infer<typeof venueUpdateSchema>, actor: SessionUser) {
+  async updateVenue(id: number, input: z.infer<typeof venueUpdateSchema>, actor: SessionUser): Promise<Venue> {
     const venue = await this.db.transaction(async (tx) => {
       const before = await findVenue(tx, id);
       const after = before && (await updateVenue(tx, id, input));
       if (!before || !after) throw notFound('Venue not found.');
       const changes = auditChanges(before, after, VENUE_FIELDS);
       await this.audit(tx, actor, 'venue.update', 'venue', id, changesSummary(changes) || describe(input), { venue: { id, name: after.name }, changes });
-      return after;
+      // A bigger venue frees seats at each of its performances.
+      let offered = 0;
+      if (input.capacity !== undefined) {
+        for (const performanceId of await performanceIdsWhere(tx, performanceVenueIs(id))) {
+          offered += await this.seatsChanged.seatsFreed(tx, performanceId, this.now());
+        }
+      }
+      return { ...after, offered };
     });
-    if (input.capacity !== undefined) {
-      for (const p of await listPerformancesWithSeats(this.db, performanceVenueIs(id))) await this.seatsChanged(p.id);
-    }
+    if (venue.offered > 0) this.afterCommit();
     return venueJson(venue);
   }
 
@@ -147,17 +181,19 @@ export class AdminService {
     if ((await countPerformances(this.db, performanceVenueIs(id))) > 0) {
       throw new AppError('in_use', 'Performances take place in this venue: delete or move them first.');
     }
-    const venue = await deleteVenue(this.db, id);
-    if (!venue) throw notFound('Venue not found.');
-    await this.audit(this.db, actor, 'venue.delete', 'venue', id, venue.name, { venue: { id, name: venue.name } });
+    await this.db.transaction(async (tx) => {
+      const venue = await deleteVenue(tx, id);
+      if (!venue) throw notFound('Venue not found.');
+      await this.audit(tx, actor, 'venue.delete', 'venue', id, venue.name, { venue: { id, name: venue.name } });
+    });
   }
 
-  shows = async () => (await listShows(this.db)).map(adminShowJson);
+  shows = async (): Promise<AdminShow[]> => (await listShows(this.db)).map(adminShowJson);
 
-  async createShow(input: z.infer<typeof showCreateSchema>, actor: SessionUser) {
+  async createShow(input: z.infer<typeof showCreateSchema>, actor: SessionUser): Promise<AdminShow> {
     const slug = input.slug ?? (await this.freeSlug(slugify(input.title)));
     if (await findShowBySlug(this.db, slug)) {
-      throw validationError({ slug: ['Another show already uses this slug.'] });
+      throw validationError({ slug: [{ code: 'slug_taken' }] }, 'Another show already uses this slug.');
     }
     const show = await this.db.transaction(async (tx) => {
       const row = await insertShow(tx, { ...input, slug });
@@ -167,10 +203,10 @@ export class AdminService {
     return adminShowJson(show);
   }
 
-  async updateShow(id: number, input: z.infer<typeof showUpdateSchema>, actor: SessionUser) {
+  async updateShow(id: number, input: z.infer<typeof showUpdateSchema>, actor: SessionUser): Promise<AdminShow> {
     if (input.slug) {
       const other = await findShowBySlug(this.db, input.slug);
-      if (other && other.id !== id) throw validationError({ slug: ['Another show already uses this slug.'] });
+      if (other && other.id !== id) throw validationError({ slug: [{ code: 'slug_taken' }] }, 'Another show already uses this slug.');
     }
     const show = await this.db.transaction(async (tx) => {
       const before = await findShowById(tx, id);
@@ -191,23 +227,25 @@ export class AdminService {
     if ((await countReservationsOfPerformances(this.db, performanceShowIs(id))) > 0) {
       throw new AppError('has_reservations', 'This show has reservations: unpublish it instead.');
     }
-    const show = await this.db.transaction((tx) => deleteShowWithPerformances(tx, id));
-    if (!show) throw notFound('Show not found.');
-    await this.audit(this.db, actor, 'show.delete', 'show', id, show.title, { show: { id, title: show.title } });
+    await this.db.transaction(async (tx) => {
+      const show = await deleteShowWithPerformances(tx, id);
+      if (!show) throw notFound('Show not found.');
+      await this.audit(tx, actor, 'show.delete', 'show', id, show.title, { show: { id, title: show.title } });
+    });
   }
 
-  async performances(filter: { showId?: number }) {
+  async performances(filter: { showId?: number | undefined }): Promise<AdminPerformance[]> {
     const rows = await listPerformancesWithSeats(this.db, filter.showId ? performanceShowIs(filter.showId) : undefined);
-    return rows.map((p) => this.performanceJson(p));
+    return rows.map((p) => adminPerformanceJson(p));
   }
 
-  async performance(id: number) {
+  async performance(id: number): Promise<AdminPerformance> {
     const [row] = await listPerformancesWithSeats(this.db, performanceIdIs(id));
     if (!row) throw notFound('Performance not found.');
-    return this.performanceJson(row);
+    return adminPerformanceJson(row);
   }
 
-  async createPerformance(input: PerformanceCreate, actor: SessionUser) {
+  async createPerformance(input: PerformanceCreate, actor: SessionUser): Promise<AdminPerformance> {
     await this.assertReferences(input);
     assertNotPast(new Date(input.starts_at), this.now(), input.allow_past);
     const created = await this.db.transaction(async (tx) => {
@@ -240,10 +278,10 @@ export class AdminService {
    * follow the new time, each guest is emailed the old and new time with a calendar event).
    * The whole performance is locked as a cancellation locks it, so the two never cross.
    */
-  async updatePerformance(id: number, input: PerformanceUpdate, actor: SessionUser) {
+  async updatePerformance(id: number, input: PerformanceUpdate, actor: SessionUser): Promise<AdminPerformance> {
     await this.assertReferences(input);
     const startsAt = input.starts_at !== undefined ? new Date(input.starts_at) : undefined;
-    const announced = await this.db.transaction(async (tx) => {
+    const mailed = await this.db.transaction(async (tx) => {
       const now = this.now();
       const locked = await lockWholePerformance(tx, id);
       const before = locked && (await findPerformance(tx, id));
@@ -275,10 +313,10 @@ export class AdminService {
         summary: move ? `${changed}; guests told of the move: ${move.recipients} emails (message ${move.messageId})` : changed,
         details: { changes, ...(move && { recipients: move.recipients, message_id: move.messageId }) },
       });
-      return move;
+      const offered = await this.seatsChanged.seatsFreed(tx, id, now);
+      return move !== null || offered > 0;
     });
-    if (announced) this.broadcasts.mailQueued();
-    await this.seatsChanged(id);
+    if (mailed) this.afterCommit();
     return this.performance(id);
   }
 
@@ -300,10 +338,10 @@ export class AdminService {
   }
 
   private async assertReferences(input: { show_id?: number | undefined; venue_id?: number | undefined }) {
-    const errors: Record<string, string[]> = {};
-    if (input.show_id !== undefined && !(await findShowById(this.db, input.show_id))) errors.show_id = ['Unknown show.'];
-    if (input.venue_id !== undefined && !(await findVenue(this.db, input.venue_id))) errors.venue_id = ['Unknown venue.'];
-    if (Object.keys(errors).length > 0) throw new AppError('validation_error', 'The request is not valid.', { errors });
+    const errors: FieldErrors = {};
+    if (input.show_id !== undefined && !(await findShowById(this.db, input.show_id))) errors.show_id = [{ code: 'unknown_show' }];
+    if (input.venue_id !== undefined && !(await findVenue(this.db, input.venue_id))) errors.venue_id = [{ code: 'unknown_venue' }];
+    if (Object.keys(errors).length > 0) throw validationError(errors);
   }
 
   private async freeSlug(base: string): Promise<string> {
@@ -311,27 +349,5 @@ export class AdminService {
       const candidate = n === 1 ? base : `${base}-${n}`;
       if (!(await findShowBySlug(this.db, candidate))) return candidate;
     }
-  }
-
-  private performanceJson(p: Awaited<ReturnType<typeof listPerformancesWithSeats>>[number]) {
-    return {
-      id: p.id,
-      show_id: p.showId,
-      venue_id: p.venueId,
-      venue_name: p.venueName,
-      starts_at: p.startsAt.toISOString(),
-      capacity: p.capacity,
-      additional_seats: p.additionalSeats,
-      manually_occupied_seats: p.manuallyOccupiedSeats,
-      booking_open: p.bookingOpen,
-      cancelled_at: p.cancelledAt?.toISOString() ?? null,
-      show_title: p.showTitle,
-      confirmed_seats: p.confirmedSeats,
-      pending_seats: p.pendingSeats,
-      checked_in_seats: p.checkedInSeats,
-      held_seats: p.heldSeats,
-      waiting_entries: p.waitingEntries,
-      available_seats: availableSeats(p),
-    };
   }
 }

@@ -2,8 +2,8 @@ import { Hono, type Context } from 'hono';
 import { auditExportQuery, auditPageQuery } from '../../../shared/src/audit-contracts.js';
 import type { AppEnv } from '../app-context.js';
 import { requireRole } from '../auth/auth-middleware.js';
+import { answer } from '../lib/answer.js';
 import { parseWith } from '../lib/http.js';
-import { pageOf } from '../lib/pagination.js';
 import { auditExport, auditPage } from './audit-service.js';
 
 async function exportFile(c: Context<AppEnv>, format: 'csv' | 'xlsx') {
@@ -18,11 +18,8 @@ async function exportFile(c: Context<AppEnv>, format: 'csv' | 'xlsx') {
 /** Admins only: the audit log names staff and guests. */
 export const auditRoutes = new Hono<AppEnv>()
   .use(requireRole())
-  .get('/', async (c) => {
-    const { page: _page, page_size: _size, ...filters } = parseWith(auditPageQuery, c.req.query());
-    const page = pageOf({ page: _page, page_size: _size });
-    const { items, total } = await auditPage(c.var.services.database.db, filters, page, c.var.services.env.TIME_ZONE);
-    return c.json({ items, total, page: page.page, page_size: page.pageSize });
-  })
+  .get('/', async (c) =>
+    answer(c, 'GET /api/admin/audit', await auditPage(c.var.services.database.db, parseWith(auditPageQuery, c.req.query()), c.var.services.env.TIME_ZONE)),
+  )
   .get('/export.csv', (c) => exportFile(c, 'csv'))
   .get('/export.xlsx', (c) => exportFile(c, 'xlsx'));

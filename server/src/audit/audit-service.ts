@@ -1,8 +1,9 @@
-import type { AuditEntryJson, AuditFilterQuery } from '../../../shared/src/audit-contracts.js';
+import type { AuditEntryJson, AuditFilterQuery, AuditPageJson, AuditPageQuery } from '../../../shared/src/audit-contracts.js';
 import { readAuditDetails } from '../../../shared/src/audit-details.js';
 import { renderAuditText } from '../../../pwa/src/admin/audit-render.js';
 import type { Executor } from '../db/client.js';
 import { zonedDateTime } from '../lib/dates.js';
+import { pageOf } from '../lib/pagination.js';
 import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, writeCsv, writeXlsx, type SheetColumn } from '../lib/spreadsheet.js';
 import { listAudit, type AuditFilter, type AuditListRow } from './audit-repository.js';
 import { auditWord, auditWords } from './audit-words.js';
@@ -42,9 +43,12 @@ export function auditFilter(query: AuditFilterQuery, timeZone: string): AuditFil
   };
 }
 
-export async function auditPage(db: Executor, query: AuditFilterQuery, page: { limit: number; offset: number }, timeZone: string) {
-  const { items, total } = await listAudit(db, auditFilter(query, timeZone), page);
-  return { items: items.map(auditEntryJson), total };
+/** A page of the filtered log, newest first. */
+export async function auditPage(db: Executor, query: AuditPageQuery, timeZone: string): Promise<AuditPageJson> {
+  const { page: _page, page_size: _size, ...filters } = query;
+  const page = pageOf(query);
+  const { items, total } = await listAudit(db, auditFilter(filters, timeZone), page);
+  return { items: items.map(auditEntryJson), total, page: page.page, page_size: page.pageSize };
 }
 
 /**

@@ -1,8 +1,9 @@
+import type { LoginAnswer, MeAnswer, SessionList, SessionsEnded, SessionUserAnswer } from '../../../shared/src/auth-contracts.js';
 import { insertAudit } from '../audit/audit-repository.js';
 import type { Db, Executor } from '../db/client.js';
 import type { UserRole } from '../db/schema.js';
 import type { Env } from '../env.js';
-import { AppError } from '../lib/errors.js';
+import { AppError, notFound } from '../lib/errors.js';
 import { rateLimited, type Throttle } from '../throttle/throttle-service.js';
 import { clearFailedLogins, findUserByEmail, incrementFailedLogins, insertUser, lockUser } from './auth-repository.js';
 import { assertAcceptablePassword, unusablePasswordHash } from './password-policy.js';
@@ -27,6 +28,17 @@ export interface LoginOrigin {
 
 const LOGIN_FAILURES_IP = 'login_failures_ip';
 
+/** Session ids are hex SHA-256 digests; anything else cannot name a session. */
+const SESSION_ID = /^[0-9a-f]{64}$/;
+
+/** The signed-in staff member, as every answer names them. */
+const sessionUserAnswer = (user: SessionUser): SessionUserAnswer => ({
+  id: user.id,
+  email: user.email,
+  display_name: user.displayName,
+  role: user.role,
+});
+
 export class AuthService {
   constructor(
     private readonly db: Db,
@@ -45,7 +57,7 @@ export class AuthService {
    *   15 minutes, during which even the right password is refused. A success clears both.
    * An unknown email gets the same 401 after the same argon2 work as a wrong password.
    */
-  async login(email: string, password: string, origin: LoginOrigin): Promise<{ token: string; expiresAt: Date; user: SessionUser }> {
+  async login(email: string, password: string, origin: LoginOrigin): Promise<{ token: string; expiresAt: Date; answer: LoginAnswer }> {
     const normalized = email.trim().toLowerCase();
     await this.throttle.check(LOGIN_FAILURES_IP, origin.ip, this.env.THROTTLE_LOGIN_IP);
     const user = await findUserByEmail(this.db, normalized);
@@ -63,11 +75,38 @@ export class AuthService {
       throw new AppError('invalid_credentials', 'Email or password is wrong, or the account is disabled.');
     }
     if (user.failedLogins > 0 || user.lockedUntil) await clearFailedLogins(this.db, user.id);
-    const session = await this.sessions.create(user.id, { userAgent: origin.userAgent, ipAddress: origin.ip });
+    const { token, expiresAt } = await this.sessions.create(user.id, { userAgent: origin.userAgent, ipAddress: origin.ip });
+    return { token, expiresAt, answer: { user: sessionUserAnswer(user), expires_at: expiresAt.toISOString() } };
+  }
+
+  me(user: SessionUser): MeAnswer {
+    return { user: sessionUserAnswer(user) };
+  }
+
+  /** The user's open sessions, most recently used first; `currentSessionId` marks the one asking. */
+  async sessionsOf(user: SessionUser, currentSessionId: string | undefined): Promise<SessionList> {
+    const rows = await this.sessions.listForUser(user.id);
     return {
-      ...session,
-      user: { id: user.id, email: user.email, displayName: user.displayName, role: user.role },
+      sessions: rows.map((row) => ({
+        id: row.id,
+        user_agent: row.userAgent,
+        ip_address: row.ipAddress,
+        created_at: row.createdAt.toISOString(),
+        last_seen_at: row.lastSeenAt?.toISOString() ?? null,
+        expires_at: row.expiresAt.toISOString(),
+        current: row.id === currentSessionId,
+      })),
     };
+  }
+
+  /** "Sign out everywhere else": every session of the user but the one asking. */
+  async endOtherSessions(user: SessionUser, currentSessionId: string | undefined): Promise<SessionsEnded> {
+    return { ended: await this.sessions.endOthers(user.id, currentSessionId ?? '') };
+  }
+
+  /** Ends one of the user's own sessions. Someone else's answers exactly like one that does not exist. */
+  async endOwnSession(user: SessionUser, sessionId: string): Promise<void> {
+    if (!SESSION_ID.test(sessionId) || !(await this.sessions.endOwn(user.id, sessionId))) throw notFound('Session not found.');
   }
 
   /** One failed sign-in: counted for the address and the account, audited (never the password). */
@@ -115,7 +154,7 @@ export class AuthService {
     if (input.password !== null) assertAcceptablePassword(input.password);
     if (await findUserByEmail(db, email)) {
       throw new AppError('conflict', 'A user with this email already exists.', {
-        errors: { email: ['Already in use.'] },
+        errors: { email: [{ code: 'email_taken' }] },
       });
     }
     const user = await insertUser(db, {

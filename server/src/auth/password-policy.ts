@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { dictionary } from '@zxcvbn-ts/language-common';
 import { LIMITS } from '../../../shared/src/contracts.js';
+import type { FieldError } from '../../../shared/src/field-errors.js';
 import { validationError } from '../lib/errors.js';
 
 /*
@@ -30,16 +31,19 @@ export function passwordProblem(password: string): PasswordProblem | null {
   return null;
 }
 
-const MESSAGES: Record<PasswordProblem, string> = {
-  too_short: `At least ${PASSWORD_MIN_LENGTH} characters.`,
-  too_long: `At most ${LIMITS.password.max} characters.`,
-  too_common: 'This password is too common: it appears in lists of breached passwords. Choose another.',
+/** Each problem as the field error the apps translate (the same codes the contract's bounds give). */
+const FIELD_ERRORS: Record<PasswordProblem, FieldError> = {
+  too_short: { code: 'too_short', min: PASSWORD_MIN_LENGTH },
+  too_long: { code: 'too_long', max: LIMITS.password.max },
+  too_common: { code: 'password_common' },
 };
 
-/** Throws `400 validation_error` on field `password` with a clear message. */
+/** Throws `400 validation_error` on field `password`, with the problem's code. */
 export function assertAcceptablePassword(password: string): void {
   const problem = passwordProblem(password);
-  if (problem) throw validationError({ password: [MESSAGES[problem]] }, problem === 'too_common' ? 'The password is too common.' : 'The password is not valid.');
+  if (problem) {
+    throw validationError({ password: [FIELD_ERRORS[problem]] }, problem === 'too_common' ? 'The password is too common: it appears in lists of breached passwords.' : 'The password is not valid.');
+  }
 }
 
 /*

@@ -1,13 +1,14 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
+import { confirmationLinkLive, confirmedSeatsOf, heldSeatsOf } from '../seats/seat-sql.js';
 import { reservationSearchText } from '../../../shared/src/search-key.js';
+import type { Locale } from '../../../shared/src/locale.js';
 import {
   performances,
   reservations,
   reservationTokens,
   shows,
   venues,
-  waitlistEntries,
   type ReservationSource,
   type TokenPurpose,
 } from '../db/schema.js';
@@ -28,14 +29,6 @@ export interface PerformanceForBooking {
   confirmedSeats: number;
   heldSeats: number;
 }
-
-const confirmedSeatsOf = (performanceId: typeof performances.id) =>
-  sql<number>`(select coalesce(sum(${reservations.partySize}), 0)::int from ${reservations}
-    where ${reservations.performanceId} = ${performanceId} and ${reservations.status} = 'confirmed')`;
-
-const heldSeatsOf = (performanceId: typeof performances.id) =>
-  sql<number>`(select coalesce(sum(${waitlistEntries.partySize}), 0)::int from ${waitlistEntries}
-    where ${waitlistEntries.performanceId} = ${performanceId} and ${waitlistEntries.status} = 'offered')`;
 
 /**
  * The performance with everything the booking rules need, seats counted.
@@ -83,12 +76,7 @@ export async function loadPerformanceForBooking(
 /** Confirmed seats and seats held by open offers, counted in one statement after the lock. */
 export async function countTakenSeats(db: Executor, performanceId: number): Promise<{ confirmedSeats: number; heldSeats: number }> {
   const [row] = await db
-    .select({
-      confirmedSeats: sql<number>`(select coalesce(sum(${reservations.partySize}), 0)::int from ${reservations}
-        where ${reservations.performanceId} = ${performanceId} and ${reservations.status} = 'confirmed')`,
-      heldSeats: sql<number>`(select coalesce(sum(${waitlistEntries.partySize}), 0)::int from ${waitlistEntries}
-        where ${waitlistEntries.performanceId} = ${performanceId} and ${waitlistEntries.status} = 'offered')`,
-    })
+    .select({ confirmedSeats: confirmedSeatsOf(performanceId), heldSeats: heldSeatsOf(performanceId) })
     .from(sql`(select 1) as one`);
   return row ?? { confirmedSeats: 0, heldSeats: 0 };
 }
@@ -102,6 +90,7 @@ export async function insertReservation(
     phone: string | null;
     notes: string | null;
     partySize: number;
+    locale: Locale;
     source: ReservationSource;
     createdByUserId: number | null;
   },
@@ -244,8 +233,7 @@ export async function deleteLapsedPendingReservations(db: Executor, now: Date): 
       and(
         eq(reservations.status, 'pending'),
         isNull(reservations.anonymizedAt),
-        sql`not exists (select 1 from reservation_tokens t where t.reservation_id = ${reservations.id}
-          and t.purpose = 'confirmation' and t.revoked_at is null and t.used_at is null and t.expires_at > ${now.toISOString()}::timestamptz)`,
+        sql`not ${confirmationLinkLive(reservations.id, now)}`,
       ),
     )
     .returning({ id: reservations.id, performanceId: reservations.performanceId, partySize: reservations.partySize });

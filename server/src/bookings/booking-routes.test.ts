@@ -32,7 +32,7 @@ describe('POST /api/performances/:id/reservations', () => {
     expect(row).toMatchObject({ status: 'pending', source: 'public', email: 'maria@example.com', phone: '+39 06 1234567' });
 
     await ctx.services.mailWorker.drain();
-    const mail = ctx.mail.sent.find((m) => m.to === 'maria@example.com' && m.subject.includes('Confirm'));
+    const mail = ctx.mail.sent.find((m) => m.to === 'maria@example.com' && m.subject.startsWith('Conferma la prenotazione'));
     expect(mail?.text).toContain(`${SITE}/confirm#token=`);
   });
 
@@ -58,7 +58,7 @@ describe('POST /api/performances/:id/reservations', () => {
     const response = await reserve(performance.id, { ...guest(), status: 'confirmed' });
     expect(response.status).toBe(400);
     expect(response.body.status).toBe('validation_error');
-    expect(response.body.errors.status).toEqual(['Unknown field.']);
+    expect(response.body.errors).toEqual({ status: [{ code: 'unknown_field' }] });
   });
 
   it('is throttled per client address', async () => {

@@ -184,7 +184,7 @@ describe('confirming a reservation', () => {
     const before = ctx.mail.sent.length;
     const confirmed = await aConfirmedReservation(ctx, performance.id, 1);
     await ctx.services.mailWorker.drain();
-    const ticket = ctx.mail.sent.slice(before).find((m) => m.subject.includes('Your ticket') && m.to === confirmed.reservation.email);
+    const ticket = ctx.mail.sent.slice(before).find((m) => m.subject.startsWith('Il tuo biglietto') && m.to === confirmed.reservation.email);
     expect(ticket).toBeDefined();
     expect(ticket!.attachments?.[0]?.contentType).toBe('image/png');
     expect(ticket!.text).toContain(confirmed.rawCheckInToken);
@@ -244,15 +244,15 @@ describe('retrieving the ticket QR', () => {
   it('accepts the check-in token', async () => {
     const { performance } = await aPerformance(ctx);
     const confirmed = await aConfirmedReservation(ctx, performance.id);
-    const qr = await ctx.services.bookings.ticketQr(confirmed.rawCheckInToken);
-    expect(qr.reservation.id).toBe(confirmed.reservation.id);
-    expect(qr.qrCodeUrl).toBe(checkInUrl(SITE, confirmed.rawCheckInToken));
-    expect(tokenFromUrl(decodeQr(qr.qrCodeImage))).toBe(confirmed.rawCheckInToken);
+    const ticket = await ctx.services.bookings.ticketForGuest(confirmed.rawCheckInToken);
+    expect(ticket).toMatchObject({ reservation_id: confirmed.reservation.id, code: confirmed.reservation.code, performance: { id: performance.id } });
+    expect(ticket.qr_code_url).toBe(checkInUrl(SITE, confirmed.rawCheckInToken));
+    expect(tokenFromUrl(decodeQr(ticket.qr_code_image))).toBe(confirmed.rawCheckInToken);
   });
 
   it('rejects the confirmation token', async () => {
     const { performance } = await aPerformance(ctx);
     const confirmed = await aConfirmedReservation(ctx, performance.id);
-    expect(await codeOf(ctx.services.bookings.ticketQr(confirmed.rawConfirmationToken))).toBe('invalid_token');
+    expect(await codeOf(ctx.services.bookings.ticketForGuest(confirmed.rawConfirmationToken))).toBe('invalid_token');
   });
 });

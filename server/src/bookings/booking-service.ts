@@ -1,14 +1,23 @@
 import { availableSeats } from '../../../shared/src/availability.js';
-import type { IssuedTicketAnswer, ResendAnswer } from '../../../shared/src/box-office-contracts.js';
-import type { AdminReservationCreateInput, ReservationCreateInput } from '../../../shared/src/contracts.js';
+import type { AdminReservationCreated, IssuedTicketAnswer, ReservationCancelled, ResendAnswer } from '../../../shared/src/box-office-contracts.js';
+import type {
+  AdminReservationCreateInput,
+  GuestTicket,
+  PerformanceSummary,
+  ReservationConfirmed,
+  ReservationCreated,
+  ReservationCreateInput,
+  Ticket,
+} from '../../../shared/src/contracts.js';
+import { DEFAULT_LOCALE, type Locale } from '../../../shared/src/locale.js';
 import type { Db, Executor } from '../db/client.js';
 import type { ReservationSource } from '../db/schema.js';
 import type { Env } from '../env.js';
-import { AppError, invalidToken, notFound } from '../lib/errors.js';
+import { AppError, invalidToken, notFound, validationError } from '../lib/errors.js';
 import { generateReservationCode, generateToken, hashToken, looksLikeToken } from '../lib/tokens.js';
 import { recordDoorChange } from '../door/door-changes-repository.js';
 import { dropQueuedMail, enqueueMail } from '../mail/mail-repository.js';
-import type { CancelledPayload, ConfirmationPayload } from '../mail/mail-templates.js';
+import { guestMailFields } from '../mail/mail-payloads.js';
 import { auditSubjects, insertAudit } from '../audit/audit-repository.js';
 import type { SessionUser } from '../auth/sessions.js';
 import {
@@ -27,14 +36,10 @@ import {
   type PerformanceForBooking,
   type ReservationRow,
 } from './booking-repository.js';
+import { icsEvent } from './calendar.js';
 import { checkInUrl, confirmationUrl, qrCodeDataUrl } from './links.js';
 import { TicketIssuer } from './ticket-issuer.js';
-
-/**
- * Called inside the transaction that freed seats of a performance (a cancellation), after its
- * writes: the waiting list offers them on. Injected to keep bookings unaware of the list.
- */
-export type SeatsFreedHook = (tx: Executor, performanceId: number, now: Date) => Promise<void>;
+import type { SeatsChanged } from '../seats/seats-changed.js';
 
 export interface CreatedReservation {
   reservation: ReservationRow;
@@ -43,38 +48,46 @@ export interface CreatedReservation {
   rawConfirmationToken: string;
 }
 
+/** A reservation with its ticket: confirmed, so it has its code. */
+export type ConfirmedRow = ReservationRow & { status: 'confirmed'; code: string };
+
 export interface ConfirmedReservation {
-  reservation: ReservationRow;
+  reservation: ConfirmedRow;
   availableSeats: number;
   qrCodeUrl: string;
   qrCodeImage: string;
   rawCheckInToken: string;
 }
 
-/**
- * What the guest's ticket page shows: the performance, the guest's name and the reservation
- * code (both printed on the ticket, as on a paper ticket), never the email or phone.
- */
-export interface TicketSummary {
-  performance: { id: number; showTitle: string; venueName: string; startsAt: Date };
-}
+/** A performance as a ticket or an offer names it: the one summary shape. */
+export const performanceSummary = (p: Pick<PerformanceForBooking, 'id' | 'showTitle' | 'venueName' | 'startsAt'>): PerformanceSummary => ({
+  id: p.id,
+  show_title: p.showTitle,
+  venue_name: p.venueName,
+  starts_at: p.startsAt.toISOString(),
+});
 
-export interface TicketQr extends TicketSummary {
-  reservation: ReservationRow;
-  qrCodeUrl: string;
-  qrCodeImage: string;
-}
+/** What every answer that issues a ticket to a guest carries (a confirmation, a taken waitlist offer). */
+export const guestTicket = (reservation: ConfirmedRow, qrCodeUrl: string, qrCodeImage: string): GuestTicket => ({
+  reservation_id: reservation.id,
+  status: 'confirmed',
+  party_size: reservation.partySize,
+  qr_code_url: qrCodeUrl,
+  qr_code_image: qrCodeImage,
+  name: reservation.name,
+  code: reservation.code,
+});
 
 const seatsLeft = (p: PerformanceForBooking) => availableSeats(p);
 
 export class BookingService {
   readonly tickets: TicketIssuer;
-  /** Set once the waiting list exists (services.ts wires it); nothing to notify before. */
-  seatsFreed: SeatsFreedHook = async () => {};
 
   constructor(
     private readonly db: Db,
     private readonly env: Env,
+    /** Told of the seats a cancellation frees, in its transaction (the waiting list offers them on). */
+    private readonly seatsChanged: SeatsChanged,
     private readonly afterCommit: () => void,
     private readonly now: () => Date = () => new Date(),
   ) {
@@ -93,6 +106,12 @@ export class BookingService {
     const result = await this.db.transaction((tx) => this.createIn(tx, performanceId, input, options));
     this.afterCommit();
     return result;
+  }
+
+  /** A visitor's booking on the public site, as its `201` answer. */
+  async bookByGuest(performanceId: number, input: ReservationCreateInput): Promise<ReservationCreated> {
+    const { reservation } = await this.create(performanceId, input, { source: 'public' });
+    return { reservation_id: reservation.id, status: 'pending', party_size: reservation.partySize };
   }
 
   private async createIn(
@@ -121,6 +140,7 @@ export class BookingService {
       phone: input.phone,
       notes: input.notes,
       partySize: input.party_size,
+      locale: input.locale ?? DEFAULT_LOCALE,
       source: options.source,
       createdByUserId: options.createdByUserId ?? null,
     });
@@ -198,6 +218,12 @@ export class BookingService {
     return { ...result, qrCodeImage: await qrCodeDataUrl(result.qrCodeUrl) };
   }
 
+  /** The confirmation link clicked on the public site: the ticket, and the seats still free. */
+  async confirmByGuest(rawToken: string): Promise<ReservationConfirmed> {
+    const { reservation, qrCodeUrl, qrCodeImage, availableSeats } = await this.confirm(rawToken);
+    return { ...guestTicket(reservation, qrCodeUrl, qrCodeImage), available_seats: availableSeats };
+  }
+
   /**
    * A reservation born confirmed: a waiting-list guest taking the seats held for them. The
    * caller holds the performance lock and has checked the seats; the email address was proven
@@ -206,9 +232,9 @@ export class BookingService {
   async createConfirmedIn(
     tx: Executor,
     performance: PerformanceForBooking,
-    guest: { name: string; email: string; partySize: number },
+    guest: { name: string; email: string; partySize: number; locale: Locale },
     now: Date,
-  ): Promise<{ reservation: ReservationRow; qrCodeUrl: string; rawCheckInToken: string }> {
+  ): Promise<{ reservation: ConfirmedRow; qrCodeUrl: string; rawCheckInToken: string }> {
     const inserted = await insertReservation(tx, {
       performanceId: performance.id,
       name: guest.name,
@@ -216,6 +242,7 @@ export class BookingService {
       phone: null,
       notes: null,
       partySize: guest.partySize,
+      locale: guest.locale,
       source: 'public',
       createdByUserId: null,
     });
@@ -234,27 +261,55 @@ export class BookingService {
     return { reservation, qrCodeUrl, rawCheckInToken };
   }
 
-  /** The ticket again, from the check-in token in the "your ticket" email. */
-  async ticketQr(rawToken: string): Promise<TicketQr> {
+  /**
+   * The ticket again, from the check-in token in the "your ticket" email: the guest's name and
+   * the reservation code are printed on it, as on a paper ticket; never the email or phone.
+   */
+  async ticketForGuest(rawToken: string): Promise<Ticket> {
     const { reservation, performance } = await this.ticketHolder(rawToken);
     const qrCodeUrl = checkInUrl(this.env.SITE_BASE_URL, rawToken);
-    return { reservation, performance, qrCodeUrl, qrCodeImage: await qrCodeDataUrl(qrCodeUrl) };
+    return {
+      reservation_id: reservation.id,
+      party_size: reservation.partySize,
+      name: reservation.name,
+      code: reservation.code,
+      qr_code_url: qrCodeUrl,
+      qr_code_image: await qrCodeDataUrl(qrCodeUrl),
+      printable: true,
+      performance: performanceSummary(performance),
+    };
+  }
+
+  /** The ticket's performance as an iCalendar event, from the same token. */
+  async calendarForGuest(rawToken: string): Promise<string> {
+    const { reservation, performance } = await this.ticketHolder(rawToken);
+    const seats = reservation.partySize;
+    return icsEvent({
+      uid: `reservation-${reservation.id}@${new URL(this.env.SITE_BASE_URL).hostname}`,
+      title: performance.showTitle,
+      location: `${performance.venueName}, AzioneLab`,
+      startsAt: performance.startsAt,
+      durationMinutes: 120,
+      description: `${seats} ${seats === 1 ? 'posto / seat' : 'posti / seats'}`,
+      now: this.now(),
+    });
   }
 
   /**
    * "I can't come": the guest frees the seats from the link in the ticket email, until the
    * performance starts. Same effects as a staff cancellation.
    */
-  async cancelByGuest(rawToken: string): Promise<ReservationRow> {
+  async cancelByGuest(rawToken: string): Promise<ReservationCancelled> {
     const { reservation, performance } = await this.ticketHolder(rawToken);
     if (performance.startsAt <= this.now()) {
       throw new AppError('cancellation_closed', 'The performance has started: the reservation can no longer be cancelled.');
     }
-    return this.cancel(reservation.id, null);
+    const cancelled = await this.cancel(reservation.id, null);
+    return { reservation_id: cancelled.id, status: 'cancelled' };
   }
 
   /** The confirmed reservation a valid check-in token belongs to, with its performance. */
-  private async ticketHolder(rawToken: string): Promise<{ reservation: ReservationRow } & TicketSummary> {
+  private async ticketHolder(rawToken: string): Promise<{ reservation: ReservationRow; performance: PerformanceForBooking }> {
     if (!looksLikeToken(rawToken)) throw invalidToken('Check-in token is invalid.');
     const found = await findToken(this.db, hashToken(rawToken), 'check_in');
     if (!found || found.token.revokedAt || found.token.expiresAt <= this.now()) {
@@ -265,10 +320,7 @@ export class BookingService {
     }
     const performance = await loadPerformanceForBooking(this.db, found.reservation.performanceId, { lock: false });
     if (!performance) throw notFound('Performance not found.');
-    return {
-      reservation: found.reservation,
-      performance: { id: performance.id, showTitle: performance.showTitle, venueName: performance.venueName, startsAt: performance.startsAt },
-    };
+    return { reservation: found.reservation, performance };
   }
 
   /**
@@ -290,17 +342,14 @@ export class BookingService {
       await dropQueuedMail(tx, reservation.id, 'reservation_reminder');
       if (reservation.status === 'confirmed') {
         await recordDoorChange(tx, reservation.performanceId, reservation.id);
-        await this.seatsFreed(tx, reservation.performanceId, now);
+        await this.seatsChanged.seatsFreed(tx, reservation.performanceId, now);
       }
-      const payload: CancelledPayload = {
-        name: reservation.name,
-        showTitle: performance.showTitle,
-        venueName: performance.venueName,
-        startsAt: performance.startsAt.toISOString(),
-        partySize: reservation.partySize,
-        hadTicket: reservation.status === 'confirmed',
-      };
-      await enqueueMail(tx, { kind: 'reservation_cancelled', recipient: reservation.email, reservationId: reservation.id, payload: { ...payload } });
+      await enqueueMail(
+        tx,
+        'reservation_cancelled',
+        { ...guestMailFields(reservation, performance), hadTicket: reservation.status === 'confirmed' },
+        { recipient: reservation.email, reservationId: reservation.id },
+      );
       await insertAudit(tx, {
         actorUserId: actor?.id ?? null,
         action: 'reservation.cancel',
@@ -405,6 +454,7 @@ export class BookingService {
         phone: input.phone,
         notes: input.notes,
         partySize: input.party_size,
+        locale: input.locale,
         source: 'admin',
         createdByUserId: actor.id,
       });
@@ -424,6 +474,30 @@ export class BookingService {
     });
     this.afterCommit();
     return this.ticketAnswer(result.reservation, result.performance, result.issued.qrCodeUrl);
+  }
+
+  /**
+   * A reservation staff make for a guest (a phone call, a walk-in): by default pending until the
+   * guest confirms from the email, as online; `confirmed_now` issues the ticket at once.
+   */
+  async createByStaff(input: AdminReservationCreateInput, actor: SessionUser): Promise<AdminReservationCreated> {
+    if (input.issue === 'confirmed_now') return this.issueAtDesk(input.performance_id, input, actor);
+    const { performance_id: performanceId, issue: _issue, email, ...guest } = input;
+    // The contract asks for an address when the guest is to confirm by email; this keeps the type honest.
+    if (!email) throw validationError({ email: [{ code: 'required' }] });
+    const { reservation } = await this.create(performanceId, { ...guest, email }, { source: 'admin', createdByUserId: actor.id });
+    return {
+      reservation_id: reservation.id,
+      status: 'pending',
+      party_size: reservation.partySize,
+      detail: 'The reservation stays pending until the guest confirms it from the email link.',
+    };
+  }
+
+  /** The box office cancels a reservation (see `cancel`). */
+  async cancelByStaff(reservationId: number, actor: SessionUser): Promise<ReservationCancelled> {
+    const reservation = await this.cancel(reservationId, actor);
+    return { reservation_id: reservation.id, status: 'cancelled' };
   }
 
   /** The guest's current ticket for the box office's printout: derived again, never stored. */
@@ -448,12 +522,7 @@ export class BookingService {
       name: reservation.name,
       code: reservation.code,
       party_size: reservation.partySize,
-      performance: {
-        id: performance.id,
-        show_title: performance.showTitle,
-        venue_name: performance.venueName,
-        starts_at: performance.startsAt.toISOString(),
-      },
+      performance: performanceSummary(performance),
       qr_code_url: qrCodeUrl,
       // Rendered after commit: the performance lock is held only for SQL.
       qr_code_image: await qrCodeDataUrl(qrCodeUrl),
@@ -466,16 +535,12 @@ export class BookingService {
     // Never after the start: a link that "expires Saturday" for a show on Thursday misleads.
     const expiresAt = new Date(Math.min(now.getTime() + this.env.CONFIRMATION_TOKEN_TTL, performance.startsAt.getTime()));
     await insertToken(tx, { reservationId: reservation.id, purpose: 'confirmation', tokenHash: hashToken(raw), expiresAt });
-    const payload: ConfirmationPayload = {
-      name: reservation.name,
-      showTitle: performance.showTitle,
-      venueName: performance.venueName,
-      startsAt: performance.startsAt.toISOString(),
-      partySize: reservation.partySize,
-      confirmUrl: confirmationUrl(this.env.SITE_BASE_URL, raw),
-      expiresAt: expiresAt.toISOString(),
-    };
-    await enqueueMail(tx, { kind: 'reservation_confirmation', recipient: reservation.email, reservationId: reservation.id, payload: { ...payload } });
+    await enqueueMail(
+      tx,
+      'reservation_confirmation',
+      { ...guestMailFields(reservation, performance), confirmUrl: confirmationUrl(this.env.SITE_BASE_URL, raw), expiresAt: expiresAt.toISOString() },
+      { recipient: reservation.email, reservationId: reservation.id },
+    );
     return raw;
   }
 

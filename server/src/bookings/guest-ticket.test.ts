@@ -33,7 +33,7 @@ describe('guest self-service cancellation', () => {
     expect(scan.body.status).toBe('reservation_not_confirmed');
 
     await ctx.services.mailWorker.drain();
-    expect(ctx.mail.sent.some((m) => m.to === ticket.reservation.email && m.subject.includes('Reservation cancelled'))).toBe(true);
+    expect(ctx.mail.sent.some((m) => m.to === ticket.reservation.email && m.subject.startsWith('Prenotazione cancellata'))).toBe(true);
   });
 
   it('is refused once the performance has started, and with a confirmation token', async () => {

@@ -9,11 +9,11 @@ import { recordDoorChange } from '../door/door-changes-repository.js';
 import type { Env } from '../env.js';
 import { AppError, notFound, validationError } from '../lib/errors.js';
 import { generateReservationCode } from '../lib/tokens.js';
-import type { ReservationChangedPayload } from '../mail/change-templates.js';
+import { guestMailFields } from '../mail/mail-payloads.js';
 import { enqueueMail, readdressQueuedMail } from '../mail/mail-repository.js';
 import { isCheckedIn, showsOfPerformances, updateReservation } from '../reservations/reservation-changes-repository.js';
 import { loadPerformanceForBooking, lockReservation, type PerformanceForBooking, type ReservationRow } from './booking-repository.js';
-import type { SeatsFreedHook } from './booking-service.js';
+import type { SeatsChanged } from '../seats/seats-changed.js';
 import type { TicketIssuer } from './ticket-issuer.js';
 
 type ChangedField = ReservationChanged['changed'][number];
@@ -28,6 +28,7 @@ const FIELDS: [ChangedField, keyof ReservationRow][] = [
   ['notes', 'notes'],
   ['party_size', 'partySize'],
   ['performance_id', 'performanceId'],
+  ['locale', 'locale'],
 ];
 
 /** How a value reads in the audit summary: text quoted (long notes cut), none as "—". */
@@ -57,8 +58,8 @@ export class ReservationChanges {
     private readonly db: Db,
     private readonly env: Env,
     private readonly tickets: TicketIssuer,
-    /** The waiting list's offers for seats a change freed, in the change's transaction. */
-    private readonly seatsFreed: SeatsFreedHook,
+    /** Told of the seats a change frees, in its transaction (the waiting list offers them on). */
+    private readonly seatsChanged: SeatsChanged,
     private readonly afterCommit: () => void,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -82,6 +83,7 @@ export class ReservationChanges {
       ...(input.notes !== undefined && { notes: input.notes }),
       ...(input.party_size !== undefined && { partySize: input.party_size }),
       ...(input.performance_id !== undefined && { performanceId: input.performance_id }),
+      ...(input.locale !== undefined && { locale: input.locale }),
     };
     const after: ReservationRow = { ...before, ...requested };
     const changed = FIELDS.filter(([, column]) => after[column] !== before[column]);
@@ -102,6 +104,7 @@ export class ReservationChanges {
       notes: after.notes,
       partySize: after.partySize,
       performanceId: after.performanceId,
+      locale: after.locale,
       code: after.code,
       searchText: after.searchText,
       updatedAt: now,
@@ -117,9 +120,9 @@ export class ReservationChanges {
       }
       if (moving) {
         await recordDoorChange(tx, before.performanceId, before.id);
-        await this.seatsFreed(tx, before.performanceId, now);
+        await this.seatsChanged.seatsFreed(tx, before.performanceId, now);
       } else if (after.partySize < before.partySize) {
-        await this.seatsFreed(tx, before.performanceId, now);
+        await this.seatsChanged.seatsFreed(tx, before.performanceId, now);
       }
     }
 
@@ -159,7 +162,7 @@ export class ReservationChanges {
     const facts = await showsOfPerformances(tx, [before.performanceId, after.performanceId]);
     const from = facts.find((p) => p.id === before.performanceId);
     const to = facts.find((p) => p.id === after.performanceId);
-    if (!from || !to) throw validationError({ performance_id: ['Unknown id.'] });
+    if (!from || !to) throw validationError({ performance_id: [{ code: 'unknown_performance' }] }, 'No such performance.');
     if (to.showId !== from.showId) throw new AppError('different_show', 'A reservation can only move to another performance of the same show.');
     if (to.cancelledAt) throw new AppError('booking_closed', 'That performance was cancelled.');
     if (to.startsAt <= now) throw new AppError('booking_closed', 'That performance has already started.');
@@ -199,18 +202,20 @@ export class ReservationChanges {
     { before, from }: { before: ReservationRow; from: PerformanceForBooking },
     { after, to }: { after: ReservationRow; to: PerformanceForBooking },
   ): Promise<boolean> {
-    const payload: ReservationChangedPayload = {
-      name: after.name,
-      showTitle: to.showTitle,
-      before: { startsAt: from.startsAt.toISOString(), venueName: from.venueName, partySize: before.partySize },
-      after: { startsAt: to.startsAt.toISOString(), venueName: to.venueName, partySize: after.partySize },
-      status: after.status === 'confirmed' ? 'confirmed' : 'pending',
-      code: after.code,
-      reservationId: after.id,
-      siteHost: new URL(this.env.SITE_BASE_URL).hostname,
-      ...(after.status === 'confirmed' && { ticketLinks: true as const }),
-    };
-    const id = await enqueueMail(tx, { kind: 'reservation_changed', recipient: after.email, reservationId: after.id, payload: { ...payload } });
+    const id = await enqueueMail(
+      tx,
+      'reservation_changed',
+      {
+        // The guest fields say what the reservation is now; `before` what it was.
+        ...guestMailFields(after, to),
+        before: { startsAt: from.startsAt.toISOString(), venueName: from.venueName, partySize: before.partySize },
+        status: after.status === 'confirmed' ? 'confirmed' : 'pending',
+        code: after.code,
+        reservationId: after.id,
+        ...(after.status === 'confirmed' && { ticketLinks: true as const }),
+      },
+      { recipient: after.email, reservationId: after.id },
+    );
     return id !== null;
   }
 

@@ -4,8 +4,7 @@ import { recordDoorChange } from '../door/door-changes-repository.js';
 import type { Env } from '../env.js';
 import { hashToken } from '../lib/tokens.js';
 import { dropQueuedMail, enqueueMail } from '../mail/mail-repository.js';
-import type { TicketPayload } from '../mail/mail-templates.js';
-import type { ReminderPayload } from '../mail/waitlist-templates.js';
+import { guestMailFields } from '../mail/mail-payloads.js';
 import {
   insertToken,
   lastTicketGeneration,
@@ -114,38 +113,24 @@ export class TicketIssuer {
     return new Date(performance.startsAt.getTime() + this.env.CHECK_IN_GRACE);
   }
 
+  /** What the ticket and the reminder say: the evening, the code, and links added at send time. */
   private common(reservation: TicketHolder, performance: PerformanceForBooking) {
-    return {
-      name: reservation.name,
-      showTitle: performance.showTitle,
-      venueName: performance.venueName,
-      startsAt: performance.startsAt.toISOString(),
-      partySize: reservation.partySize,
-      code: reservation.code,
-      ticketLinks: true as const,
-    };
+    return { ...guestMailFields(reservation, performance), code: reservation.code, ticketLinks: true as const };
   }
 
   private async queueTicketMail(tx: Executor, reservation: TicketHolder, performance: PerformanceForBooking): Promise<void> {
-    const ticket: TicketPayload = this.common(reservation, performance);
-    await enqueueMail(tx, { kind: 'reservation_ticket', recipient: reservation.email, reservationId: reservation.id, payload: { ...ticket } });
+    await enqueueMail(tx, 'reservation_ticket', this.common(reservation, performance), { recipient: reservation.email, reservationId: reservation.id });
   }
 
   /** Due `REMINDER_BEFORE` ahead of the start; booked within that window, the ticket email is the reminder. */
   private async queueReminder(tx: Executor, reservation: TicketHolder, performance: PerformanceForBooking, now: Date): Promise<void> {
     const remindAt = new Date(performance.startsAt.getTime() - this.env.REMINDER_BEFORE);
     if (remindAt <= now) return;
-    const reminder: ReminderPayload = {
-      ...this.common(reservation, performance),
-      reservationId: reservation.id,
-      siteHost: new URL(this.env.SITE_BASE_URL).hostname,
-    };
-    await enqueueMail(tx, {
-      kind: 'reservation_reminder',
-      recipient: reservation.email,
-      reservationId: reservation.id,
-      payload: { ...reminder },
-      notBefore: remindAt,
-    });
+    await enqueueMail(
+      tx,
+      'reservation_reminder',
+      { ...this.common(reservation, performance), reservationId: reservation.id },
+      { recipient: reservation.email, reservationId: reservation.id, notBefore: remindAt },
+    );
   }
 }

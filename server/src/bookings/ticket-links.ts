@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.js';
-import type { TicketLinks } from '../mail/mail-templates.js';
+import type { TicketLinks } from '../mail/mail-payloads.js';
 import { findReservation, liveCheckInToken } from './booking-repository.js';
 import { cancelUrl, checkInUrl, ticketUrl } from './links.js';
 import type { TicketIssuer } from './ticket-issuer.js';

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { LIVE_RESERVATION_STATUSES, LIVE_WAITLIST_STATUSES } from '../../../shared/src/statuses.js';
 import type { Executor } from '../db/client.js';
 import {
   checkIns,
@@ -11,10 +12,12 @@ import {
   users,
   venues,
   waitlistEntries,
-  type MailKind,
   type MessageAudience,
   type PerformanceMessageKind,
 } from '../db/schema.js';
+import type { MailPayload } from '../mail/mail-payloads.js';
+import { outboxPayload } from '../mail/mail-repository.js';
+import type { PerformanceMailKind } from '../mail/performance-templates.js';
 import type { Guest } from './recipients.js';
 
 export type PerformanceMessageRow = typeof performanceMessages.$inferSelect;
@@ -37,10 +40,6 @@ const wholePerformanceColumns = {
   venueName: venues.name,
 };
 
-const LIVE_RESERVATION = ['pending', 'confirmed'] as const;
-/** Waiting-list entries still in play: not yet opted in, in line, or holding an offer. */
-const LIVE_ENTRY = ['pending', 'waiting', 'offered'] as const;
-
 /**
  * Locks a performance for a change to all of it (cancel, move): first its live reservations,
  * in id order, then the performance row. The order is the one every confirmation and guest
@@ -52,7 +51,7 @@ export async function lockWholePerformance(db: Executor, performanceId: number):
   await db
     .select({ id: reservations.id })
     .from(reservations)
-    .where(and(eq(reservations.performanceId, performanceId), inArray(reservations.status, LIVE_RESERVATION)))
+    .where(and(eq(reservations.performanceId, performanceId), inArray(reservations.status, LIVE_RESERVATION_STATUSES)))
     .orderBy(asc(reservations.id))
     .for('update');
   const rows = await db
@@ -84,9 +83,17 @@ export async function markPerformanceCancelled(db: Executor, performanceId: numb
 /** Every pending or confirmed reservation of the performance becomes cancelled; the rows as they were. */
 export async function cancelLiveReservations(db: Executor, performanceId: number, at: Date) {
   const before = await db
-    .select({ id: reservations.id, status: reservations.status, name: reservations.name, email: reservations.email, partySize: reservations.partySize, anonymizedAt: reservations.anonymizedAt })
+    .select({
+      id: reservations.id,
+      status: reservations.status,
+      name: reservations.name,
+      email: reservations.email,
+      locale: reservations.locale,
+      partySize: reservations.partySize,
+      anonymizedAt: reservations.anonymizedAt,
+    })
     .from(reservations)
-    .where(and(eq(reservations.performanceId, performanceId), inArray(reservations.status, LIVE_RESERVATION)))
+    .where(and(eq(reservations.performanceId, performanceId), inArray(reservations.status, LIVE_RESERVATION_STATUSES)))
     .orderBy(asc(reservations.id));
   if (before.length === 0) return before;
   await db
@@ -133,8 +140,8 @@ export async function removeLiveEntries(db: Executor, performanceId: number, at:
   return db
     .update(waitlistEntries)
     .set({ status: 'removed', updatedAt: at })
-    .where(and(eq(waitlistEntries.performanceId, performanceId), inArray(waitlistEntries.status, LIVE_ENTRY)))
-    .returning({ id: waitlistEntries.id, name: waitlistEntries.name, email: waitlistEntries.email, anonymizedAt: waitlistEntries.anonymizedAt });
+    .where(and(eq(waitlistEntries.performanceId, performanceId), inArray(waitlistEntries.status, LIVE_WAITLIST_STATUSES)))
+    .returning({ id: waitlistEntries.id, name: waitlistEntries.name, email: waitlistEntries.email, locale: waitlistEntries.locale, anonymizedAt: waitlistEntries.anonymizedAt });
 }
 
 /**
@@ -162,18 +169,10 @@ export async function retimeLiveTickets(db: Executor, performanceId: number, exp
   return [...new Set(rows.map((r) => r.reservationId))];
 }
 
-export async function confirmedReservationIds(db: Executor, performanceId: number): Promise<number[]> {
-  const rows = await db
-    .select({ id: reservations.id })
-    .from(reservations)
-    .where(and(eq(reservations.performanceId, performanceId), eq(reservations.status, 'confirmed')))
-    .orderBy(asc(reservations.id));
-  return rows.map((r) => r.id);
-}
-
 const reservationGuest = {
   email: reservations.email,
   name: reservations.name,
+  locale: reservations.locale,
   reservationId: reservations.id,
   partySize: reservations.partySize,
   ticket: sql<boolean>`${reservations.status} = 'confirmed'`,
@@ -200,7 +199,7 @@ async function reservationGuests(db: Executor, performanceId: number, statuses: 
 /** People waiting in line or holding an offer (an entry not opted in yet has not proven its address). */
 async function waitingGuests(db: Executor, performanceId: number): Promise<Guest[]> {
   const rows = await db
-    .select({ email: waitlistEntries.email, name: waitlistEntries.name })
+    .select({ email: waitlistEntries.email, name: waitlistEntries.name, locale: waitlistEntries.locale })
     .from(waitlistEntries)
     .where(and(eq(waitlistEntries.performanceId, performanceId), inArray(waitlistEntries.status, ['waiting', 'offered']), isNull(waitlistEntries.anonymizedAt)))
     .orderBy(asc(waitlistEntries.id));
@@ -225,7 +224,7 @@ export function audienceGuests(db: Executor, performanceId: number, audience: Me
 
 /** Everyone a move concerns: live reservations and the people waiting in line. */
 export async function guestsOfMove(db: Executor, performanceId: number): Promise<Guest[]> {
-  return [...(await reservationGuests(db, performanceId, LIVE_RESERVATION)), ...(await waitingGuests(db, performanceId))];
+  return [...(await reservationGuests(db, performanceId, LIVE_RESERVATION_STATUSES)), ...(await waitingGuests(db, performanceId))];
 }
 
 export async function insertPerformanceMessage(
@@ -248,11 +247,11 @@ export async function setMessageRecipients(db: Executor, id: number, recipients:
 }
 
 export interface MessageMail {
-  kind: MailKind;
+  kind: PerformanceMailKind;
   recipient: string;
   reservationId: number | null;
   performanceMessageId: number;
-  payload: Record<string, unknown>;
+  payload: MailPayload<PerformanceMailKind>;
   nextAttemptAt: Date;
 }
 
@@ -267,7 +266,7 @@ export async function queueMessageMail(db: Executor, mails: MessageMail[]): Prom
   for (let start = 0; start < mails.length; start += 500) {
     const rows = await db
       .insert(mailOutbox)
-      .values(mails.slice(start, start + 500))
+      .values(mails.slice(start, start + 500).map((mail) => ({ ...mail, payload: outboxPayload(mail.payload) })))
       .onConflictDoNothing({ target: [mailOutbox.performanceMessageId, mailOutbox.recipient] })
       .returning({ id: mailOutbox.id });
     written += rows.length;

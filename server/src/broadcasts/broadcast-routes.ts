@@ -1,16 +1,8 @@
 import { Hono } from 'hono';
-import {
-  adminPerformanceSchema,
-  messagePreviewSchema,
-  performanceCancelledSchema,
-  performanceCancelSchema,
-  performanceMessageAnswerSchema,
-  performanceMessageListSchema,
-  performanceMessageSchema,
-  performanceMoveSchema,
-} from '../../../shared/src/broadcast-contracts.js';
+import { performanceCancelSchema, performanceMessageSchema, performanceMoveSchema } from '../../../shared/src/broadcast-contracts.js';
 import type { AppEnv } from '../app-context.js';
 import { currentUser, requireRole } from '../auth/auth-middleware.js';
+import { answer } from '../lib/answer.js';
 import { idParam, jsonBody } from '../lib/http.js';
 
 // The issue's rule: a whole performance's guests are the box office's (and admins') business.
@@ -23,24 +15,24 @@ export const broadcastRoutes = new Hono<AppEnv>()
   .post('/performances/:id/move', boxOffice, async (c) => {
     const id = idParam(c);
     const input = await jsonBody(c, performanceMoveSchema);
-    return c.json(adminPerformanceSchema.parse(await c.var.services.admin.updatePerformance(id, input, currentUser(c))));
+    return answer(c, 'POST /api/admin/performances/:id/move', await c.var.services.admin.updatePerformance(id, input, currentUser(c)));
   })
   .post('/performances/:id/cancel', boxOffice, async (c) => {
     const id = idParam(c);
     const input = await jsonBody(c, performanceCancelSchema);
-    return c.json(performanceCancelledSchema.parse(await c.var.services.broadcasts.cancel(id, input, currentUser(c))));
+    return answer(c, 'POST /api/admin/performances/:id/cancel', await c.var.services.broadcasts.cancel(id, input, currentUser(c)));
   })
   .get('/performances/:id/messages', boxOffice, async (c) =>
-    c.json(performanceMessageListSchema.parse(await c.var.services.broadcasts.history(idParam(c)))),
+    answer(c, 'GET /api/admin/performances/:id/messages', await c.var.services.broadcasts.history(idParam(c))),
   )
   .post('/performances/:id/messages', boxOffice, async (c) => {
     const id = idParam(c);
     const input = await jsonBody(c, performanceMessageSchema);
-    return c.json(performanceMessageAnswerSchema.parse(await c.var.services.broadcasts.send(id, input, currentUser(c))), 201);
+    return answer(c, 'POST /api/admin/performances/:id/messages', await c.var.services.broadcasts.send(id, input, currentUser(c)), 201);
   })
   // A POST because it carries the draft's subject and text; it writes nothing.
   .post('/performances/:id/messages/preview', boxOffice, async (c) => {
     const id = idParam(c);
     const input = await jsonBody(c, performanceMessageSchema);
-    return c.json(messagePreviewSchema.parse(await c.var.services.broadcasts.preview(id, input)));
+    return answer(c, 'POST /api/admin/performances/:id/messages/preview', await c.var.services.broadcasts.preview(id, input));
   });

@@ -2,12 +2,13 @@ import type { MessagePreview, PerformanceCancelInput, PerformanceCancelled, Perf
 import { insertAudit } from '../audit/audit-repository.js';
 import type { SessionUser } from '../auth/sessions.js';
 import type { Db, Executor } from '../db/client.js';
-import type { MailKind, PerformanceMessageKind } from '../db/schema.js';
+import type { PerformanceMessageKind } from '../db/schema.js';
 import { recordDoorChange } from '../door/door-changes-repository.js';
 import type { Env } from '../env.js';
 import { formatDateTime } from '../lib/dates.js';
 import { AppError, notFound } from '../lib/errors.js';
-import { renderPerformanceMail, type PerformanceMailPayload } from '../mail/performance-templates.js';
+import { guestMailFields, type MailPayload } from '../mail/mail-payloads.js';
+import { renderPerformanceMail, type PerformanceMailKind } from '../mail/performance-templates.js';
 import {
   audienceGuests,
   cancelLiveReservations,
@@ -31,7 +32,7 @@ import { addressees, paced, type Addressee, type Guest } from './recipients.js';
 
 type BroadcastEnv = Pick<Env, 'SITE_BASE_URL' | 'TIME_ZONE' | 'CHECK_IN_GRACE' | 'MESSAGE_PACE'>;
 
-const MAIL_KIND: Record<PerformanceMessageKind, MailKind> = {
+const MAIL_KIND: Record<PerformanceMessageKind, PerformanceMailKind> = {
   cancellation: 'performance_cancelled',
   move: 'performance_moved',
   message: 'performance_message',
@@ -59,16 +60,12 @@ export function messageJson(row: MessageWithProgress): PerformanceMessageAnswer 
  * the outbox, one per address per message (a unique index), at MESSAGE_PACE.
  */
 export class BroadcastService {
-  private readonly siteHost: string;
-
   constructor(
     private readonly db: Db,
     private readonly env: BroadcastEnv,
     private readonly afterCommit: () => void,
     private readonly now: () => Date = () => new Date(),
-  ) {
-    this.siteHost = new URL(env.SITE_BASE_URL).hostname;
-  }
+  ) {}
 
   /**
    * Cancels the performance and everything booked on it, in one transaction: no more
@@ -96,12 +93,13 @@ export class BroadcastService {
         ...cancelled.map((r) => ({
           email: r.anonymizedAt ? null : r.email,
           name: r.name,
+          locale: r.locale,
           reservationId: r.id,
           partySize: r.partySize,
           // Their tickets are revoked: the email carries no links.
           ticket: false,
         })),
-        ...removed.map((e) => ({ email: e.anonymizedAt ? null : e.email, name: e.name, reservationId: null, partySize: 0, ticket: false })),
+        ...removed.map((e) => ({ email: e.anonymizedAt ? null : e.email, name: e.name, locale: e.locale, reservationId: null, partySize: 0, ticket: false })),
       ];
       const message = await this.queueMessage(tx, performance, guests, {
         kind: 'cancellation',
@@ -178,11 +176,6 @@ export class BroadcastService {
     return { messageId: message.id, recipients: message.recipients };
   }
 
-  /** The outbox has new rows (after the caller's commit). */
-  mailQueued(): void {
-    this.afterCommit();
-  }
-
   /** How many emails a message would send, and the first as it will read. Nothing is written. */
   async preview(performanceId: number, input: PerformanceMessageInput): Promise<MessagePreview> {
     const performance = await findWholePerformance(this.db, performanceId);
@@ -190,7 +183,11 @@ export class BroadcastService {
     const { addressees: to, withoutEmail } = addressees(await audienceGuests(this.db, performanceId, input.audience));
     const first = to[0];
     const sample = first
-      ? renderPerformanceMail('performance_message', this.payload(performance, first, input.subject, input.body), this.env.TIME_ZONE)
+      ? renderPerformanceMail('performance_message', this.payload(performance, first, input.subject, input.body), {
+          timeZone: this.env.TIME_ZONE,
+          siteBaseUrl: this.env.SITE_BASE_URL,
+          replyTo: false,
+        })
       : undefined;
     return {
       audience: input.audience,
@@ -238,19 +235,14 @@ export class BroadcastService {
     return (await listMessages(this.db, performanceId)).map(messageJson);
   }
 
-  private payload(performance: WholePerformance, to: Addressee, subject: string, body: string, previousStartsAt?: Date): PerformanceMailPayload {
+  private payload(performance: WholePerformance, to: Addressee, subject: string, body: string, previousStartsAt?: Date): MailPayload<PerformanceMailKind> {
     return {
-      name: to.name,
+      ...guestMailFields(to, performance),
       performanceId: performance.id,
-      showTitle: performance.showTitle,
-      venueName: performance.venueName,
-      startsAt: performance.startsAt.toISOString(),
       ...(previousStartsAt && { previousStartsAt: previousStartsAt.toISOString() }),
-      ...(to.partySize > 0 && { partySize: to.partySize }),
       subject,
       body,
       ...(to.reservationId !== null && { reservationId: to.reservationId }),
-      siteHost: this.siteHost,
       ...(to.ticketLinks && { ticketLinks: true as const }),
     };
   }
@@ -288,7 +280,7 @@ export class BroadcastService {
         recipient: addressee.recipient,
         reservationId: addressee.reservationId,
         performanceMessageId: message.id,
-        payload: { ...this.payload(performance, addressee, what.subject, what.body, what.previousStartsAt) },
+        payload: this.payload(performance, addressee, what.subject, what.body, what.previousStartsAt),
         nextAttemptAt: paced(what.now, index, this.env.MESSAGE_PACE),
       })),
     );

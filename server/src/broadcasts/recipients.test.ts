@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { parseRate } from '../lib/durations.js';
 import { addressees, paced, type Guest } from './recipients.js';
 
-const guest = (overrides: Partial<Guest>): Guest => ({ email: 'a@example.com', name: 'Anna', reservationId: 1, partySize: 2, ticket: true, ...overrides });
+const guest = (overrides: Partial<Guest>): Guest => ({ email: 'a@example.com', name: 'Anna', locale: 'it', reservationId: 1, partySize: 2, ticket: true, ...overrides });
 
 describe('addressees', () => {
   it('writes once per address, whatever its case, and counts guests without one', () => {
     const { addressees: to, withoutEmail } = addressees([
-      guest({ email: 'Family@Example.com', name: 'Mamma', reservationId: 1, partySize: 3 }),
+      guest({ email: 'Family@Example.com', name: 'Mamma', locale: 'en', reservationId: 1, partySize: 3 }),
       guest({ email: 'family@example.com', name: 'Papà', reservationId: 2, partySize: 1 }),
       guest({ email: 'solo@example.com', name: 'Solo', reservationId: 3 }),
       guest({ email: null, reservationId: 4 }),
@@ -15,8 +15,9 @@ describe('addressees', () => {
     ]);
     expect(withoutEmail).toBe(2);
     expect(to).toEqual([
-      { recipient: 'family@example.com', name: 'Mamma', partySize: 4, reservationId: null, ticketLinks: false },
-      { recipient: 'solo@example.com', name: 'Solo', partySize: 2, reservationId: 3, ticketLinks: true },
+      // One email for the family: in the language and with the name of its first booking.
+      { recipient: 'family@example.com', name: 'Mamma', locale: 'en', partySize: 4, reservationId: null, ticketLinks: false },
+      { recipient: 'solo@example.com', name: 'Solo', locale: 'it', partySize: 2, reservationId: 3, ticketLinks: true },
     ]);
   });
 

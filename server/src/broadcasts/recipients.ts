@@ -1,9 +1,12 @@
+import type { Locale } from '../../../shared/src/locale.js';
 import type { Rate } from '../lib/durations.js';
 
 /** Someone a whole-performance email concerns: a reservation's guest or a waiting-list entry. */
 export interface Guest {
   email: string | null;
   name: string;
+  /** The language of their emails. */
+  locale: Locale;
   /** Null for a waiting-list entry. */
   reservationId: number | null;
   /** Seats the reservation holds; 0 for a waiting-list entry. */
@@ -16,6 +19,8 @@ export interface Guest {
 export interface Addressee {
   recipient: string;
   name: string;
+  /** The language of the address's first booking or entry, as its name is. */
+  locale: Locale;
   partySize: number;
   /** Set when the address belongs to exactly one reservation (and nothing else). */
   reservationId: number | null;
@@ -48,6 +53,7 @@ export function addressees(guests: Guest[]): { addressees: Addressee[]; withoutE
       return {
         recipient,
         name: group[0]!.name,
+        locale: group[0]!.locale,
         partySize: group.reduce((sum, guest) => sum + guest.partySize, 0),
         reservationId: only?.reservationId ?? null,
         ticketLinks: only !== undefined && only.reservationId !== null && only.ticket,

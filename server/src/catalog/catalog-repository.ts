@@ -1,10 +1,9 @@
 import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { performances, shows, venues } from '../db/schema.js';
+import { confirmedSeatsOf, heldSeatsOf, livePendingSeatsOf } from '../seats/seat-sql.js';
 
 export type ShowRow = typeof shows.$inferSelect;
-export type VenueRow = typeof venues.$inferSelect;
-export type PerformanceRow = typeof performances.$inferSelect;
 
 export interface PerformanceWithSeats {
   id: number;
@@ -27,24 +26,16 @@ export interface PerformanceWithSeats {
 }
 
 /*
- * Seat figures of one performance row, as correlated subqueries: each reads only that
- * performance's reservations through the (performance_id, status) index, so a page of the
- * programme costs the same with ten reservations in the database or a hundred thousand.
- * Pending reservations count only while their confirmation link can still be used (the
- * expiry job deletes them soon after, but until it runs they must not look like demand).
+ * Seat figures of one performance row, as correlated subqueries (server/src/seats/seat-sql.ts
+ * holds the seat rule's; the two here are only shown to staff).
  */
 const seatFigures = (performanceId: typeof performances.id) => ({
-  confirmedSeats: sql<number>`(select coalesce(sum(r.party_size), 0)::int from reservations r
-    where r.performance_id = ${performanceId} and r.status = 'confirmed')`,
-  pendingSeats: sql<number>`(select coalesce(sum(r.party_size), 0)::int from reservations r
-    where r.performance_id = ${performanceId} and r.status = 'pending' and exists (
-      select 1 from reservation_tokens t where t.reservation_id = r.id and t.purpose = 'confirmation'
-        and t.revoked_at is null and t.used_at is null and t.expires_at > now()))`,
+  confirmedSeats: confirmedSeatsOf(performanceId),
+  pendingSeats: livePendingSeatsOf(performanceId),
   checkedInSeats: sql<number>`(select coalesce(sum(r.party_size), 0)::int from reservations r
     join check_ins c on c.reservation_id = r.id
     where r.performance_id = ${performanceId} and r.status <> 'cancelled')`,
-  heldSeats: sql<number>`(select coalesce(sum(w.party_size), 0)::int from waitlist_entries w
-    where w.performance_id = ${performanceId} and w.status = 'offered')`,
+  heldSeats: heldSeatsOf(performanceId),
   waitingEntries: sql<number>`(select count(*)::int from waitlist_entries w
     where w.performance_id = ${performanceId} and w.status = 'waiting')`,
 });

@@ -1,4 +1,5 @@
 import { availableSeats } from '../../../shared/src/availability.js';
+import type { PublicPerformance, PublicPerformanceDetail, PublicShow, PublicShowInfo } from '../../../shared/src/catalog-contracts.js';
 import type { Db } from '../db/client.js';
 import { notFound } from '../lib/errors.js';
 import { MicroCache } from '../lib/micro-cache.js';
@@ -27,7 +28,7 @@ export interface BookingRules {
  * A date as visitors see it. A cancelled one stays on the programme, marked `cancelled`, so
  * that whoever booked it finds out there too: no seats, no booking, not "sold out" either.
  */
-export function performanceJson(p: PerformanceWithSeats, now: Date, rules?: BookingRules) {
+function performanceJson(p: PerformanceWithSeats, now: Date, rules: BookingRules): PublicPerformance {
   const cancelled = p.cancelledAt !== null;
   const available = cancelled ? 0 : availableSeats(p);
   const started = p.startsAt <= now;
@@ -41,18 +42,19 @@ export function performanceJson(p: PerformanceWithSeats, now: Date, rules?: Book
     sold_out: !cancelled && available === 0,
     few_seats_left: available > 0 && available <= FEW_SEATS_THRESHOLD,
     cancelled,
-    ...(rules && { max_party_size: rules.maxPartySize, confirmation_link_hours: rules.confirmationLinkHours }),
+    max_party_size: rules.maxPartySize,
+    confirmation_link_hours: rules.confirmationLinkHours,
   };
 }
 
-export const showJson = (show: ShowRow) => ({
+const showJson = (show: ShowRow): PublicShowInfo => ({
   id: show.id,
   title: show.title,
   slug: show.slug,
   description: show.description,
 });
 
-/** The public programme: published shows and their upcoming performances only. */
+/** The public programme: published shows and their upcoming performances only, as the API answers them. */
 export class CatalogService {
   readonly #cache: MicroCache<unknown>;
 
@@ -61,7 +63,7 @@ export class CatalogService {
     private readonly db: Db,
     private readonly now: () => Date = () => new Date(),
     cacheTtlMs = 0,
-    private readonly rules?: BookingRules,
+    private readonly rules: BookingRules,
   ) {
     this.#cache = new MicroCache(cacheTtlMs);
   }
@@ -71,20 +73,20 @@ export class CatalogService {
     this.#cache.invalidate();
   }
 
-  programme() {
-    return this.#cache.get('programme', () => this.loadProgramme()) as ReturnType<CatalogService['loadProgramme']>;
+  programme(): Promise<PublicShow[]> {
+    return this.#cache.get('programme', () => this.loadProgramme()) as Promise<PublicShow[]>;
   }
 
-  show(idOrSlug: string) {
-    return this.#cache.get(`show:${idOrSlug}`, () => this.loadShow(idOrSlug)) as ReturnType<CatalogService['loadShow']>;
+  show(idOrSlug: string): Promise<PublicShow> {
+    return this.#cache.get(`show:${idOrSlug}`, () => this.loadShow(idOrSlug)) as Promise<PublicShow>;
   }
 
-  performance(id: number) {
-    return this.#cache.get(`performance:${id}`, () => this.loadPerformance(id)) as ReturnType<CatalogService['loadPerformance']>;
+  performance(id: number): Promise<PublicPerformanceDetail> {
+    return this.#cache.get(`performance:${id}`, () => this.loadPerformance(id)) as Promise<PublicPerformanceDetail>;
   }
 
   /** One query for shows, one for all their performances: the programme page needs one API call. */
-  private async loadProgramme() {
+  private async loadProgramme(): Promise<PublicShow[]> {
     const now = this.now();
     const shows = await publishedShows(this.db);
     if (shows.length === 0) return [];
@@ -95,7 +97,7 @@ export class CatalogService {
     }));
   }
 
-  private async loadShow(idOrSlug: string) {
+  private async loadShow(idOrSlug: string): Promise<PublicShow> {
     const now = this.now();
     const where = /^\d{1,9}$/.test(idOrSlug) ? showIdIs(Number(idOrSlug)) : showSlugIs(idOrSlug.slice(0, 200));
     const show = await findShow(this.db, where);
@@ -104,11 +106,12 @@ export class CatalogService {
     return { ...showJson(show), performances: performances.map((p) => performanceJson(p, now, this.rules)) };
   }
 
-  private async loadPerformance(id: number) {
+  private async loadPerformance(id: number): Promise<PublicPerformanceDetail> {
     const now = this.now();
     const [performance] = await listPerformancesWithSeats(this.db, publishedPerformance(id));
-    if (!performance) throw notFound('Performance not found.');
-    const show = await findShow(this.db, showIdIs(performance.showId));
-    return { ...performanceJson(performance, now, this.rules), show: show ? showJson(show) : null };
+    const show = performance && (await findShow(this.db, showIdIs(performance.showId)));
+    // Only a show deleted between the two reads is missing: the date went with it.
+    if (!performance || !show) throw notFound('Performance not found.');
+    return { ...performanceJson(performance, now, this.rules), show: showJson(show) };
   }
 }

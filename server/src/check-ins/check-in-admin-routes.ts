@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
-import { checkInUndoAnswerSchema, checkInUndoSchema } from '../../../shared/src/check-in-contracts.js';
+import { checkInUndoSchema } from '../../../shared/src/check-in-contracts.js';
 import type { AppEnv } from '../app-context.js';
 import { currentUser, requireRole } from '../auth/auth-middleware.js';
+import { answer } from '../lib/answer.js';
 import { idParam, jsonBody } from '../lib/http.js';
 
 /** Box office (and admins): corrections to the door's record. */
@@ -12,5 +13,5 @@ export const checkInAdminRoutes = new Hono<AppEnv>()
   .delete('/:id', async (c) => {
     const reservationId = idParam(c);
     const { reason } = await jsonBody(c, checkInUndoSchema);
-    return c.json(checkInUndoAnswerSchema.parse(await c.var.services.checkIns.undo(reservationId, reason, currentUser(c))));
+    return answer(c, 'DELETE /api/admin/check-ins/:id', await c.var.services.checkIns.undo(reservationId, reason, currentUser(c)));
   });

@@ -1,4 +1,5 @@
 import { and, desc, eq, inArray, max, sql } from 'drizzle-orm';
+import type { CheckInMethod } from '../../../shared/src/statuses.js';
 import type { Executor } from '../db/client.js';
 import { auditLog, checkIns, devices, performances, reservations, shows, users, venues } from '../db/schema.js';
 
@@ -29,7 +30,7 @@ export async function findCheckIn(db: Executor, reservationId: number): Promise<
  */
 export async function insertCheckInOnce(
   db: Executor,
-  values: { reservationId: number; staffUserId: number; checkedInAt: Date; method: string; deviceId?: string; eventId?: string },
+  values: { reservationId: number; staffUserId: number; checkedInAt: Date; method: CheckInMethod; deviceId?: string; eventId?: string },
 ): Promise<boolean> {
   const rows = await db
     .insert(checkIns)

@@ -1,4 +1,4 @@
-import { decideCheckIn, type DoorWindow } from '../../../shared/src/check-in-decision.js';
+import { DEFAULT_DOOR_WINDOW, decideCheckIn, type DoorWindow, type Verdict } from '../../../shared/src/check-in-decision.js';
 import type { CheckInAnswer, CheckInUndoAnswer } from '../../../shared/src/check-in-contracts.js';
 import { insertAudit } from '../audit/audit-repository.js';
 import { recordDoorChange } from '../door/door-changes-repository.js';
@@ -47,19 +47,26 @@ export class CheckInService {
   constructor(
     private readonly db: Db,
     private readonly now: () => Date = () => new Date(),
-    /** The door window of the configuration (DOOR_OPENS_BEFORE, CHECK_IN_GRACE). */
-    private readonly window: Omit<DoorWindow, 'startsAt'> = { opensBeforeMs: 3 * 3_600_000, closesAfterMs: 6 * 3_600_000 },
+    /** The door window of the configuration (DOOR_OPENS_BEFORE, CHECK_IN_GRACE), as the manifest gives it to the phones. */
+    private readonly window: Omit<DoorWindow, 'startsAt'> = DEFAULT_DOOR_WINDOW,
   ) {}
 
+  /**
+   * What a ticket is, without admitting it: its guest, night and check-in. Refused as a scan
+   * would be, except for the door window: it is judged as at its performance's start.
+   */
   async preview(rawToken: string): Promise<CheckInPreview> {
     const reservation = await this.reservationForToken(this.db, rawToken);
-    return this.describe(this.db, reservation);
+    const seen = await this.load(this.db, reservation);
+    const verdict = this.decide(reservation, seen, { performanceId: reservation.performanceId, at: seen.performance.startsAt });
+    if (verdict.kind !== 'admit' && verdict.kind !== 'already_admitted') throw refusal(verdict, seen);
+    return describe(reservation, seen);
   }
 
   /**
-   * Records exactly one check-in per reservation, with the staff member and the time. A door
-   * names the performance it scans for: the scan is then judged by the shared decision (the
-   * same as offline), so a ticket of another night or outside the door window is refused.
+   * Records exactly one check-in per reservation, with the staff member and the time. The scan
+   * is judged by the shared decision (shared/src/check-in-decision.ts), as the phones judge it
+   * offline: for the performance the door names, or else the ticket's own, inside its door window.
    */
   async confirm(rawToken: string, staff: SessionUser, scan: DoorScan = {}): Promise<CheckInPreview> {
     return this.admit(await this.reservationForToken(this.db, rawToken), staff, scan);
@@ -73,7 +80,6 @@ export class CheckInService {
   async confirmCode(code: string, staff: SessionUser, scan: DoorScan & { performanceId: number }): Promise<CheckInPreview> {
     const [reservation] = await reservationsByCode(this.db, code, scan.performanceId);
     if (!reservation) throw new AppError('unknown_code', 'No reservation has this code.');
-    await this.mustBeConfirmed(reservation);
     return this.admit(reservation, staff, scan);
   }
 
@@ -118,20 +124,29 @@ export class CheckInService {
   }
 
   private async admit(reservation: ReservationRow, staff: SessionUser, scan: DoorScan): Promise<CheckInPreview> {
-    if (scan.performanceId !== undefined) await this.judge(reservation, scan.performanceId);
+    const now = this.now();
+    const before = await this.load(this.db, reservation);
+    const verdict = this.decide(reservation, before, {
+      // Without a performance named, the ticket's own: then only its door window can refuse it.
+      performanceId: scan.performanceId ?? reservation.performanceId,
+      at: now,
+    });
+    // "Already admitted" is left to the insert below: the unique index settles races.
+    if (verdict.kind !== 'admit' && verdict.kind !== 'already_admitted') throw refusal(verdict, before);
     const device = scan.deviceId ? await findDevice(this.db, scan.deviceId) : undefined;
     if (device?.revokedAt) throw new AppError('device_revoked', 'This device was revoked: its local data must be erased.');
-    const inserted = await insertCheckInOnce(this.db, {
-      reservationId: reservation.id,
-      staffUserId: staff.id,
-      checkedInAt: this.now(),
-      method: 'online',
-      // An unknown device id (its row deleted) is not recorded: the check-in stands without it.
-      ...(device && scan.eventId && { deviceId: device.id, eventId: scan.eventId }),
-    });
-    if (inserted) {
-      await recordDoorChange(this.db, reservation.performanceId, reservation.id);
-      await insertAudit(this.db, {
+    const inserted = await this.db.transaction(async (tx) => {
+      const created = await insertCheckInOnce(tx, {
+        reservationId: reservation.id,
+        staffUserId: staff.id,
+        checkedInAt: now,
+        method: 'online',
+        // An unknown device id (its row deleted) is not recorded: the check-in stands without it.
+        ...(device && scan.eventId && { deviceId: device.id, eventId: scan.eventId }),
+      });
+      if (!created) return false;
+      await recordDoorChange(tx, reservation.performanceId, reservation.id);
+      await insertAudit(tx, {
         actorUserId: staff.id,
         action: 'check_in.create',
         entityType: 'reservation',
@@ -139,38 +154,37 @@ export class CheckInService {
         summary: `${reservation.partySize} seats, online`,
         details: { seats: reservation.partySize, mode: 'online', ...(device && { device: { id: device.id, name: device.name } }) },
       });
-    }
-    const preview = await this.describe(this.db, reservation);
-    if (!inserted) {
-      throw new AppError('already_checked_in', `Already checked in at ${preview.checked_in_at} by ${preview.checked_in_by}.`, {
-        data: {
-          reservation_id: reservation.id,
-          checked_in_at: preview.checked_in_at,
-          checked_in_by: preview.checked_in_by,
-          checked_in_device: preview.checked_in_device,
-        },
-      });
-    }
-    return preview;
+      return true;
+    });
+    const seen = await this.load(this.db, reservation);
+    if (!inserted) throw alreadyCheckedIn(reservation.id, seen.checkIn);
+    return describe(reservation, seen);
   }
 
-  /** The shared decision, before anything is written; "already admitted" is left to the insert (it decides races). */
-  private async judge(reservation: ReservationRow, scanningPerformanceId: number): Promise<void> {
-    const performance = await findPerformanceSummary(this.db, reservation.performanceId);
-    if (!performance) throw notFound();
-    const verdict = decideCheckIn({
-      ticket: { reservationId: reservation.id, performanceId: reservation.performanceId, partySize: reservation.partySize, revoked: false, checkedIn: null },
-      performanceId: scanningPerformanceId,
+  /** The shared decision on a scan of this reservation's ticket, from the rows as they are. */
+  private decide(reservation: ReservationRow, seen: Seen, scan: { performanceId: number; at: Date }): Verdict {
+    const { performance, checkIn } = seen;
+    return decideCheckIn({
+      ticket: {
+        reservationId: reservation.id,
+        performanceId: reservation.performanceId,
+        partySize: reservation.partySize,
+        // Only a confirmed reservation's ticket admits (a cancellation revokes it).
+        revoked: reservation.status !== 'confirmed',
+        revokedWhy: reservation.status === 'cancelled' ? 'cancelled' : null,
+        checkedIn: checkIn ? { at: checkIn.checkedInAt.toISOString(), by: staffLabel(checkIn), device: checkIn.deviceName } : null,
+      },
+      performanceId: scan.performanceId,
       window: { startsAt: performance.startsAt.toISOString(), ...this.window },
-      at: this.now().toISOString(),
+      at: scan.at.toISOString(),
       performanceCancelled: performance.cancelledAt !== null,
     });
-    if (verdict.kind === 'wrong_performance') {
-      throw new AppError('wrong_performance', 'This ticket is for another performance.', { data: { performance: summaryJson(performance) } });
-    }
-    if (verdict.kind === 'revoked') throw performanceCancelled(performance);
-    if (verdict.kind === 'too_early') throw new AppError('too_early', 'The doors are not open yet.', { data: { opens_at: verdict.opensAt } });
-    if (verdict.kind === 'too_late') throw new AppError('too_late', 'This performance is over.');
+  }
+
+  private async load(db: Executor, reservation: ReservationRow): Promise<Seen> {
+    const [performance, checkIn] = await Promise.all([findPerformanceSummary(db, reservation.performanceId), findCheckIn(db, reservation.id)]);
+    if (!performance) throw notFound();
+    return { performance, checkIn };
   }
 
   private async reservationForToken(db: Executor, rawToken: string): Promise<ReservationRow> {
@@ -184,33 +198,55 @@ export class CheckInService {
     if (revokedAt && !(found.reservation.status === 'cancelled' && cancelledAt && revokedAt >= cancelledAt)) {
       throw invalidToken('Check-in token is invalid.');
     }
-    await this.mustBeConfirmed(found.reservation);
     return found.reservation;
   }
+}
 
-  /** A reservation that is not confirmed admits nobody; when its whole performance was cancelled, the door says that. */
-  private async mustBeConfirmed(reservation: ReservationRow): Promise<void> {
-    if (reservation.status === 'confirmed') return;
-    const performance = await findPerformanceSummary(this.db, reservation.performanceId);
-    if (performance?.cancelledAt) throw performanceCancelled(performance);
-    throw new AppError('reservation_not_confirmed', 'The reservation is not confirmed.');
-  }
+/** What the decision and the answer need besides the reservation: its performance, its check-in. */
+interface Seen {
+  performance: Summary;
+  checkIn: CheckInRecord | undefined;
+}
 
-  private async describe(db: Executor, reservation: ReservationRow): Promise<CheckInPreview> {
-    const [performance, checkIn] = await Promise.all([
-      findPerformanceSummary(db, reservation.performanceId),
-      findCheckIn(db, reservation.id),
-    ]);
-    if (!performance) throw notFound();
-    return {
-      reservation_id: reservation.id,
-      party_size: reservation.partySize,
-      name: reservation.name,
-      performance: summaryJson(performance),
-      checked_in: checkIn !== undefined,
-      checked_in_at: checkIn?.checkedInAt.toISOString() ?? null,
-      checked_in_by: checkIn ? staffLabel(checkIn) : null,
-      checked_in_device: checkIn?.deviceName ?? null,
-    };
+/** The door's answer: only what it needs (no email, phone or notes). */
+function describe(reservation: ReservationRow, { performance, checkIn }: Seen): CheckInPreview {
+  return {
+    reservation_id: reservation.id,
+    party_size: reservation.partySize,
+    name: reservation.name,
+    performance: summaryJson(performance),
+    checked_in: checkIn !== undefined,
+    checked_in_at: checkIn?.checkedInAt.toISOString() ?? null,
+    checked_in_by: checkIn ? staffLabel(checkIn) : null,
+    checked_in_device: checkIn?.deviceName ?? null,
+  };
+}
+
+const alreadyCheckedIn = (reservationId: number, checkIn: CheckInRecord | undefined) => {
+  const at = checkIn?.checkedInAt.toISOString() ?? null;
+  const by = checkIn ? staffLabel(checkIn) : null;
+  return new AppError('already_checked_in', `Already checked in at ${at} by ${by}.`, {
+    data: { reservation_id: reservationId, checked_in_at: at, checked_in_by: by, checked_in_device: checkIn?.deviceName ?? null },
+  });
+};
+
+/** Each of the decision's refusals as the API's error code (the same words the door app shows offline). */
+function refusal(verdict: Verdict, seen: Seen): AppError {
+  switch (verdict.kind) {
+    case 'wrong_performance':
+      return new AppError('wrong_performance', 'This ticket is for another performance.', { data: { performance: summaryJson(seen.performance) } });
+    case 'revoked':
+      return verdict.why === 'performance_cancelled'
+        ? performanceCancelled(seen.performance)
+        : new AppError('reservation_not_confirmed', 'The reservation is not confirmed.');
+    case 'too_early':
+      return new AppError('too_early', 'The doors are not open yet.', { data: { opens_at: verdict.opensAt } });
+    case 'too_late':
+      return new AppError('too_late', 'This performance is over.');
+    case 'already_admitted':
+      return alreadyCheckedIn(verdict.reservationId, seen.checkIn);
+    case 'unknown':
+    case 'admit':
+      return invalidToken('Check-in token is invalid.');
   }
 }

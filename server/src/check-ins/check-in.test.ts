@@ -22,6 +22,9 @@ afterAll(() => ctx.close());
 
 const preview = (token: string, cookie = door.cookie) => ctx.client.post('/api/check-ins/preview/', { token }, { cookie });
 const confirm = (token: string, cookie = door.cookie) => ctx.client.post('/api/check-ins/confirm/', { token }, { cookie });
+/** A start within the hour: the door window (3 h before to 6 h after) is open now. */
+const soon = () => new Date(Date.now() + 3_600_000);
+const checkInsOf = (reservationId: number) => ctx.services.database.db.select().from(checkIns).where(eq(checkIns.reservationId, reservationId));
 
 describe('check-in preview', () => {
   it('returns only what the door needs', async () => {
@@ -94,7 +97,7 @@ describe('check-in preview', () => {
 
 describe('check-in confirm', () => {
   it('records exactly one check-in with the staff user and time', async () => {
-    const { performance } = await aPerformance(ctx);
+    const { performance } = await aPerformance(ctx, { startsAt: soon() });
     const ticket = await aConfirmedReservation(ctx, performance.id, 2);
     const response = await confirm(ticket.rawCheckInToken);
     expect(response.status).toBe(200);
@@ -107,7 +110,7 @@ describe('check-in confirm', () => {
   });
 
   it('answers 409 already_checked_in with when and by whom the second time', async () => {
-    const { performance } = await aPerformance(ctx);
+    const { performance } = await aPerformance(ctx, { startsAt: soon() });
     const ticket = await aConfirmedReservation(ctx, performance.id);
     const first = await confirm(ticket.rawCheckInToken);
     const other = await loggedIn(ctx, 'box_office');
@@ -123,7 +126,7 @@ describe('check-in confirm', () => {
   });
 
   it('lets only one of many simultaneous scans of one ticket through', async () => {
-    const { performance } = await aPerformance(ctx);
+    const { performance } = await aPerformance(ctx, { startsAt: soon() });
     const ticket = await aConfirmedReservation(ctx, performance.id);
     const results = await Promise.all(Array.from({ length: 8 }, () => confirm(ticket.rawCheckInToken)));
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
@@ -150,9 +153,58 @@ describe('check-in confirm', () => {
   });
 });
 
+describe('check-in without a performance named: the night of the ticket and its door window (the shared decision)', () => {
+  it('refuses before the doors open, with when they do, and writes nothing', async () => {
+    const { performance } = await aPerformance(ctx, { startsAt: new Date(Date.now() + 5 * 3_600_000) });
+    const ticket = await aConfirmedReservation(ctx, performance.id);
+    const response = await confirm(ticket.rawCheckInToken);
+    expect(response.status).toBe(409);
+    expect(response.body.status).toBe('too_early');
+    expect(Date.parse(checkInRefusalDataSchema.too_early.parse(response.body).opens_at)).toBe(performance.startsAt.getTime() - ctx.env.DOOR_OPENS_BEFORE);
+    expect(await checkInsOf(ticket.reservation.id)).toHaveLength(0);
+  });
+
+  it('refuses once the evening is over, and writes nothing', async () => {
+    const { performance } = await aPerformance(ctx, { startsAt: soon() });
+    const ticket = await aConfirmedReservation(ctx, performance.id);
+    // Booked while it was ahead; the ticket itself has not expired (its expiry was set then).
+    await ctx.services.database.db.update(performances).set({ startsAt: new Date(Date.now() - ctx.env.CHECK_IN_GRACE - 60_000) }).where(eq(performances.id, performance.id));
+    const response = await confirm(ticket.rawCheckInToken);
+    expect(response.status).toBe(409);
+    expect(response.body.status).toBe('too_late');
+    expect(await checkInsOf(ticket.reservation.id)).toHaveLength(0);
+  });
+
+  it('admits from the moment the doors open until the grace after the start', async () => {
+    const { performance } = await aPerformance(ctx, { startsAt: new Date(Date.now() + ctx.env.DOOR_OPENS_BEFORE - 60_000) });
+    const ticket = await aConfirmedReservation(ctx, performance.id);
+    expect((await confirm(ticket.rawCheckInToken)).status).toBe(200);
+    expect(await checkInsOf(ticket.reservation.id)).toHaveLength(1);
+  });
+
+  it('refuses a cancelled reservation as not confirmed, and a cancelled performance as such', async () => {
+    const { performance } = await aPerformance(ctx, { startsAt: soon() });
+    const cancelled = await aConfirmedReservation(ctx, performance.id);
+    await ctx.services.bookings.cancel(cancelled.reservation.id, null);
+    const refused = await confirm(cancelled.rawCheckInToken);
+    expect([refused.status, refused.body.status]).toEqual([409, 'reservation_not_confirmed']);
+    expect(await checkInsOf(cancelled.reservation.id)).toHaveLength(0);
+  });
+
+  it('previews a ticket whatever the hour (a lookup admits nobody), but not a cancelled one', async () => {
+    const { performance } = await aPerformance(ctx);
+    const ticket = await aConfirmedReservation(ctx, performance.id);
+    const early = await preview(ticket.rawCheckInToken);
+    expect(early.status).toBe(200);
+    expect(early.body.checked_in).toBe(false);
+    await ctx.services.bookings.cancel(ticket.reservation.id, null);
+    const refused = await preview(ticket.rawCheckInToken);
+    expect([refused.status, refused.body.status]).toEqual([409, 'reservation_not_confirmed']);
+  });
+});
+
 describe('check-in by a door that names its performance (the shared decision, online)', () => {
   const scanFor = (token: string, performanceId: number) => ctx.client.post('/api/check-ins/confirm', { token, performance_id: performanceId }, { cookie: door.cookie });
-  const soon = () => new Date(Date.now() + 3_600_000);
 
   it('admits a ticket of the performance scanned, inside the door window', async () => {
     const { performance } = await aPerformance(ctx, { startsAt: soon() });
@@ -169,6 +221,11 @@ describe('check-in by a door that names its performance (the shared decision, on
     const response = await scanFor(ticket.rawCheckInToken, tonight.performance.id);
     expect(response.status).toBe(409);
     expect(response.body.status).toBe('wrong_performance');
+    // Another night's ticket whose own doors are open is still not for this door.
+    const alsoTonight = await aPerformance(ctx, { startsAt: soon() });
+    const neighbour = await aConfirmedReservation(ctx, alsoTonight.performance.id);
+    expect((await scanFor(neighbour.rawCheckInToken, tonight.performance.id)).body.status).toBe('wrong_performance');
+    expect(await checkInsOf(neighbour.reservation.id)).toHaveLength(0);
     expect(checkInRefusalDataSchema.wrong_performance.parse(response.body).performance).toMatchObject({
       id: tomorrow.performance.id,
       show_title: tomorrow.show.title,

@@ -1,5 +1,6 @@
-import { availableSeats } from '../../../shared/src/availability.js';
+import type { Dashboard, PerformanceStats } from '../../../shared/src/dashboard-contracts.js';
 import { findPerformance } from '../admin/admin-repository.js';
+import { adminPerformanceJson } from '../admin/admin-service.js';
 import { listPerformancesWithSeats } from '../catalog/catalog-repository.js';
 import type { Db } from '../db/client.js';
 import { notFound } from '../lib/errors.js';
@@ -13,31 +14,15 @@ export class DashboardService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async overview() {
+  async overview(): Promise<Dashboard> {
     // Performances that started in the last six hours still matter: the door is open.
     const since = new Date(this.now().getTime() - 6 * 3_600_000);
     // The 50 soonest: a small theatre's next weeks; the performances page lists the rest.
     const rows = await listPerformancesWithSeats(this.db, upcomingFrom(since), 50);
-    return {
-      performances: rows.map((p) => ({
-        id: p.id,
-        show_title: p.showTitle,
-        venue_name: p.venueName,
-        starts_at: p.startsAt.toISOString(),
-        booking_open: p.bookingOpen,
-        cancelled_at: p.cancelledAt?.toISOString() ?? null,
-        capacity_total: Math.max(0, p.capacity + p.additionalSeats - p.manuallyOccupiedSeats),
-        confirmed_seats: p.confirmedSeats,
-        pending_seats: p.pendingSeats,
-        held_seats: p.heldSeats,
-        waiting_entries: p.waitingEntries,
-        available_seats: availableSeats(p),
-        checked_in_seats: p.checkedInSeats,
-      })),
-    };
+    return { performances: rows.map(adminPerformanceJson) };
   }
 
-  async stats(performanceId: number) {
+  async stats(performanceId: number): Promise<PerformanceStats> {
     if (!(await findPerformance(this.db, performanceId))) throw notFound('Performance not found.');
     const [perDay, arrivals] = await Promise.all([
       confirmationsPerDay(this.db, performanceId, this.timeZone),

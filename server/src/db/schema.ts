@@ -10,7 +10,35 @@ import {
   text,
   timestamp,
   uniqueIndex,
+  type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
+import {
+  MAIL_STATUSES,
+  MESSAGE_AUDIENCES,
+  PERFORMANCE_MESSAGE_KINDS,
+  RESERVATION_SOURCES,
+  RESERVATION_STATUSES,
+  SCAN_RESULTS,
+  STAFF_TOKEN_PURPOSES,
+  TOKEN_PURPOSES,
+  USER_ROLES,
+  WAITLIST_STATUSES,
+  WAITLIST_TOKEN_PURPOSES,
+} from '../../../shared/src/statuses.js';
+
+export type {
+  MessageAudience,
+  PerformanceMessageKind,
+  ReservationSource,
+  ReservationStatus,
+  ScanResult,
+  StaffTokenPurpose,
+  TokenPurpose,
+  UserRole,
+  WaitlistStatus,
+  WaitlistTokenPurpose,
+} from '../../../shared/src/statuses.js';
+import { LOCALES } from '../../../shared/src/locale.js';
 
 /*
  * One schema for PGlite and PostgreSQL. Timestamps are timestamptz; ids are identity
@@ -21,8 +49,16 @@ import {
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
 
-export const USER_ROLES = ['admin', 'content', 'box_office', 'door'] as const;
-export type UserRole = (typeof USER_ROLES)[number];
+/**
+ * `column in ('a', 'b')` from one of the lists of shared/src/statuses.ts, so the constraint
+ * follows the list. The values are our own identifiers, written inline as the constraint's
+ * text (drizzle-kit compares it): anything but [a-z_] is refused rather than quoted.
+ */
+const isOneOf = (column: AnyPgColumn, values: readonly string[]) => {
+  const bad = values.find((value) => !/^[a-z_]+$/.test(value));
+  if (bad !== undefined) throw new Error(`Not an identifier for a CHECK list: ${bad}`);
+  return sql`${column} in (${sql.raw(values.map((value) => `'${value}'`).join(', '))})`;
+};
 
 export const users = pgTable(
   'users',
@@ -44,7 +80,7 @@ export const users = pgTable(
   },
   (t) => [
     uniqueIndex('users_email_key').on(t.email),
-    check('users_role_check', sql`${t.role} in ('admin', 'content', 'box_office', 'door')`),
+    check('users_role_check', isOneOf(t.role, USER_ROLES)),
   ],
 );
 
@@ -122,11 +158,6 @@ export const performances = pgTable(
   ],
 );
 
-export const RESERVATION_STATUSES = ['pending', 'confirmed', 'cancelled'] as const;
-export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
-export const RESERVATION_SOURCES = ['public', 'admin'] as const;
-export type ReservationSource = (typeof RESERVATION_SOURCES)[number];
-
 export const reservations = pgTable(
   'reservations',
   {
@@ -145,6 +176,8 @@ export const reservations = pgTable(
     searchText: text('search_text').notNull().default(''),
     /** Short code printed on the ticket email, for admitting a guest without their phone. */
     code: text('code'),
+    /** The language of the guest's emails: the page they booked from, or the one staff chose. */
+    locale: text('locale', { enum: LOCALES }).notNull().default('it'),
     notes: text('notes'),
     partySize: integer('party_size').notNull(),
     status: text('status', { enum: RESERVATION_STATUSES }).notNull().default('pending'),
@@ -161,13 +194,11 @@ export const reservations = pgTable(
     // Seat counting sums confirmed party sizes per performance on every booking and confirmation.
     index('reservations_performance_status_idx').on(t.performanceId, t.status),
     check('reservations_party_size_check', sql`${t.partySize} > 0`),
-    check('reservations_status_check', sql`${t.status} in ('pending', 'confirmed', 'cancelled')`),
-    check('reservations_source_check', sql`${t.source} in ('public', 'admin')`),
+    check('reservations_status_check', isOneOf(t.status, RESERVATION_STATUSES)),
+    check('reservations_source_check', isOneOf(t.source, RESERVATION_SOURCES)),
+    check('reservations_locale_check', isOneOf(t.locale, LOCALES)),
   ],
 );
-
-export const TOKEN_PURPOSES = ['confirmation', 'check_in'] as const;
-export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
 
 /** Only SHA-256 hashes of tokens are stored; the raw token exists in the guest's email and QR only. */
 export const reservationTokens = pgTable(
@@ -200,7 +231,7 @@ export const reservationTokens = pgTable(
   (t) => [
     uniqueIndex('reservation_tokens_hash_key').on(t.tokenHash),
     index('reservation_tokens_reservation_idx').on(t.reservationId, t.purpose),
-    check('reservation_tokens_purpose_check', sql`${t.purpose} in ('confirmation', 'check_in')`),
+    check('reservation_tokens_purpose_check', isOneOf(t.purpose, TOKEN_PURPOSES)),
   ],
 );
 
@@ -221,9 +252,6 @@ export const checkIns = pgTable(
   },
   (t) => [uniqueIndex('check_ins_reservation_key').on(t.reservationId)],
 );
-
-export const STAFF_TOKEN_PURPOSES = ['invitation', 'password_reset'] as const;
-export type StaffTokenPurpose = (typeof STAFF_TOKEN_PURPOSES)[number];
 
 /**
  * One-time links for staff: an invitation (a new staff member sets their own password) or a
@@ -246,7 +274,7 @@ export const staffTokens = pgTable(
   (t) => [
     uniqueIndex('staff_tokens_hash_key').on(t.tokenHash),
     index('staff_tokens_user_idx').on(t.userId, t.purpose),
-    check('staff_tokens_purpose_check', sql`${t.purpose} in ('invitation', 'password_reset')`),
+    check('staff_tokens_purpose_check', isOneOf(t.purpose, STAFF_TOKEN_PURPOSES)),
   ],
 );
 
@@ -279,14 +307,6 @@ export const MAIL_KINDS = [
   'staff_password_reset',
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
-/** `dropped`: never sent because what it was about went away first (a ticket cancelled before delivery). */
-export const MAIL_STATUSES = ['pending', 'sent', 'failed', 'dropped'] as const;
-export type MailStatus = (typeof MAIL_STATUSES)[number];
-
-export const MESSAGE_AUDIENCES = ['confirmed', 'pending', 'waitlist', 'checked_in', 'not_checked_in'] as const;
-export type MessageAudience = (typeof MESSAGE_AUDIENCES)[number];
-export const PERFORMANCE_MESSAGE_KINDS = ['message', 'cancellation', 'move'] as const;
-export type PerformanceMessageKind = (typeof PERFORMANCE_MESSAGE_KINDS)[number];
 
 /**
  * What staff wrote to a performance's guests: a message, a cancellation or a move. Each
@@ -310,7 +330,7 @@ export const performanceMessages = pgTable(
   },
   (t) => [
     index('performance_messages_performance_idx').on(t.performanceId, t.createdAt),
-    check('performance_messages_kind_check', sql`${t.kind} in ('message', 'cancellation', 'move')`),
+    check('performance_messages_kind_check', isOneOf(t.kind, PERFORMANCE_MESSAGE_KINDS)),
   ],
 );
 
@@ -397,9 +417,6 @@ export const devices = pgTable('devices', {
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
 });
 
-export const SCAN_RESULTS = ['accepted', 'duplicate', 'revoked', 'unknown', 'wrong_performance', 'too_early', 'too_late'] as const;
-export type ScanResult = (typeof SCAN_RESULTS)[number];
-
 /**
  * Every scan a door device reports, kept as an attempt, keyed by the device's own event id so
  * a retried batch is recognised. `correctedAt` is the device time plus its clock offset: the
@@ -445,9 +462,6 @@ export const doorChanges = pgTable(
   (t) => [index('door_changes_performance_seq_idx').on(t.performanceId, t.seq)],
 );
 
-export const WAITLIST_STATUSES = ['pending', 'waiting', 'offered', 'accepted', 'expired', 'removed'] as const;
-export type WaitlistStatus = (typeof WAITLIST_STATUSES)[number];
-
 /**
  * The waiting list of a sold-out performance. An entry is `pending` until the visitor confirms
  * the email link (double opt-in), then `waiting` in line. When seats free up it is `offered`:
@@ -464,6 +478,8 @@ export const waitlistEntries = pgTable(
     name: text('name').notNull(),
     email: text('email').notNull(),
     partySize: integer('party_size').notNull(),
+    /** The language of the entry's emails, and of the reservation an offer turns into. */
+    locale: text('locale', { enum: LOCALES }).notNull().default('it'),
     status: text('status', { enum: WAITLIST_STATUSES }).notNull().default('pending'),
     createdAt: createdAt(),
     /** When the visitor confirmed the opt-in link: the entry's place in line. */
@@ -478,15 +494,10 @@ export const waitlistEntries = pgTable(
     index('waitlist_entries_performance_status_idx').on(t.performanceId, t.status),
     index('waitlist_entries_offer_expiry_idx').on(t.status, t.offerExpiresAt),
     check('waitlist_entries_party_size_check', sql`${t.partySize} > 0`),
-    check(
-      'waitlist_entries_status_check',
-      sql`${t.status} in ('pending', 'waiting', 'offered', 'accepted', 'expired', 'removed')`,
-    ),
+    check('waitlist_entries_locale_check', isOneOf(t.locale, LOCALES)),
+    check('waitlist_entries_status_check', isOneOf(t.status, WAITLIST_STATUSES)),
   ],
 );
-
-export const WAITLIST_TOKEN_PURPOSES = ['join', 'offer'] as const;
-export type WaitlistTokenPurpose = (typeof WAITLIST_TOKEN_PURPOSES)[number];
 
 /** Opt-in and offer links of the waiting list: hashes only, like reservation tokens. */
 export const waitlistTokens = pgTable(
@@ -505,6 +516,6 @@ export const waitlistTokens = pgTable(
   (t) => [
     uniqueIndex('waitlist_tokens_hash_key').on(t.tokenHash),
     index('waitlist_tokens_entry_idx').on(t.entryId),
-    check('waitlist_tokens_purpose_check', sql`${t.purpose} in ('join', 'offer')`),
+    check('waitlist_tokens_purpose_check', isOneOf(t.purpose, WAITLIST_TOKEN_PURPOSES)),
   ],
 );

@@ -5,7 +5,7 @@ import { checkIn, type CheckInServices } from '../../../pwa/src/door/check-in/do
 import { readTicketInput } from '../../../pwa/src/door/check-in/ticket-input';
 import { DoorDb } from '../../../pwa/src/door/data/door-db';
 import { pendingCount } from '../../../pwa/src/door/data/outbox-store';
-import type { SyncResponse } from '../../../pwa/src/door/door-types';
+import type { SyncResponse } from '../../../shared/src/door-contracts.js';
 import { refreshManifest } from '../../../pwa/src/door/sync/manifest-refresh';
 import { syncOutbox, type PostSync } from '../../../pwa/src/door/sync/outbox-sync';
 import { SigningKeys } from '../../../pwa/src/door/sync/signing-keys';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DeltaManifest, FullManifest, ManifestEntry, OtherPerformanceTickets, RefusedTicket } from '../../../shared/src/manifest.js';
+import type { DoorDevice, DoorGuest, DoorPerformance, NextDeviceName, RegisteredDevice } from '../../../shared/src/door-contracts.js';
 import { codePrefix, hashPrefix, MANIFEST_VERSION, OTHER_PERFORMANCES_WITHIN_MS, sha256Hex } from '../../../shared/src/manifest.js';
 import { insertAudit } from '../audit/audit-repository.js';
 import type { SessionUser } from '../auth/sessions.js';
@@ -79,7 +80,7 @@ export class DoorService {
   ) {}
 
   /** Today's performances first: from six hours ago to two weeks ahead. */
-  async performances() {
+  async performances(): Promise<DoorPerformance[]> {
     const now = this.now().getTime();
     const rows = await doorPerformances(this.db, new Date(now - this.env.CHECK_IN_GRACE), new Date(now + 14 * 86_400_000));
     return rows.map((p) => ({ id: p.id, show_title: p.showTitle, venue_name: p.venueName, starts_at: p.startsAt.toISOString() }));
@@ -156,19 +157,22 @@ export class DoorService {
    * A guest without phone or code, looked up by name (online only). Only what the door needs:
    * the device admits the reservation by its code hash, from its own manifest.
    */
-  async guests(performanceId: number, q: string) {
+  async guests(performanceId: number, q: string): Promise<DoorGuest[]> {
     const rows = await guestsByName(this.db, performanceId, q, 20);
     // The code lets the phone admit the guest found as it admits a typed code (online: through the server).
     return rows.map((r) => ({ reservation_id: r.reservationId, name: r.name, code: r.code, party_size: r.partySize, checked_in_at: r.checkedInAt?.toISOString() ?? null }));
   }
 
-  async registerDevice(name: string, staff: SessionUser) {
-    const device = await insertDevice(this.db, { id: randomUUID(), name, registeredByUserId: staff.id });
-    await insertAudit(this.db, { actorUserId: staff.id, action: 'device.register', entityType: 'device', entityId: null, summary: name, details: { device: { id: device.id, name } } });
+  async registerDevice(name: string, staff: SessionUser): Promise<RegisteredDevice> {
+    const device = await this.db.transaction(async (tx) => {
+      const row = await insertDevice(tx, { id: randomUUID(), name, registeredByUserId: staff.id });
+      await insertAudit(tx, { actorUserId: staff.id, action: 'device.register', entityType: 'device', entityId: null, summary: name, details: { device: { id: row.id, name } } });
+      return row;
+    });
     return { id: device.id, name: device.name, created_at: device.createdAt.toISOString() };
   }
 
-  async devices() {
+  async devices(): Promise<DoorDevice[]> {
     const rows = await listDevices(this.db);
     return rows.map(({ device, registeredBy }) => ({
       id: device.id,
@@ -181,20 +185,22 @@ export class DoorService {
   }
 
   /** The name offered to a new phone: the first "Door N" that no active device has. */
-  async nextDeviceName() {
+  async nextDeviceName(): Promise<NextDeviceName> {
     return { number: nextDoorNumber(await activeDeviceNames(this.db)) };
   }
 
   async revokeDevice(id: string, actor: SessionUser) {
-    const device = await revokeDevice(this.db, id, this.now());
-    if (!device) throw notFound('Device not found.');
-    await insertAudit(this.db, {
-      actorUserId: actor.id,
-      action: 'device.revoke',
-      entityType: 'device',
-      entityId: null,
-      summary: device.name,
-      details: { device: { id: device.id, name: device.name } },
+    await this.db.transaction(async (tx) => {
+      const device = await revokeDevice(tx, id, this.now());
+      if (!device) throw notFound('Device not found.');
+      await insertAudit(tx, {
+        actorUserId: actor.id,
+        action: 'device.revoke',
+        entityType: 'device',
+        entityId: null,
+        summary: device.name,
+        details: { device: { id: device.id, name: device.name } },
+      });
     });
   }
 }

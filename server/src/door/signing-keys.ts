@@ -1,10 +1,7 @@
 import { createHash, createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { desc, eq, sql } from 'drizzle-orm';
 import type { PublicKeyJwk } from '../../../shared/src/manifest.js';
-import type { Db } from '../db/client.js';
-import { signingKeys } from '../db/schema.js';
-
-const KEY_LOCK_ID = 727275;
+import type { Db, Executor } from '../db/client.js';
+import { activeKey, insertSigningKey, lockSigningKeys, publishedKeys, retireActiveKeys, type SigningKeyRow } from './signing-key-repository.js';
 
 /**
  * The server's Ed25519 manifest-signing keys, kept in the database so every instance signs
@@ -24,19 +21,15 @@ export class SigningKeys {
   /** Every key a device may need: the active one and those retired in the last 30 days. */
   async publicKeys(): Promise<PublicKeyJwk[]> {
     await this.active();
-    const rows = await this.db
-      .select()
-      .from(signingKeys)
-      .where(sql`${signingKeys.retiredAt} is null or ${signingKeys.retiredAt} > now() - interval '30 days'`)
-      .orderBy(desc(signingKeys.createdAt));
+    const rows = await publishedKeys(this.db);
     return rows.map((row) => ({ kid: row.id, kty: 'OKP', crv: 'Ed25519', x: row.publicJwk.x! }));
   }
 
   async rotate(): Promise<string> {
     const kid = await this.db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(${KEY_LOCK_ID})`);
-      await tx.update(signingKeys).set({ active: false, retiredAt: new Date() }).where(eq(signingKeys.active, true));
-      return this.insertNew(tx);
+      await lockSigningKeys(tx);
+      await retireActiveKeys(tx, new Date());
+      return (await this.insertNew(tx)).id;
     });
     this.cached = undefined;
     return kid;
@@ -46,21 +39,17 @@ export class SigningKeys {
     if (this.cached) return this.cached;
     const row = await this.db.transaction(async (tx) => {
       // Two instances starting at once must not each create a key.
-      await tx.execute(sql`select pg_advisory_xact_lock(${KEY_LOCK_ID})`);
-      const [existing] = await tx.select().from(signingKeys).where(eq(signingKeys.active, true)).orderBy(desc(signingKeys.createdAt)).limit(1);
-      if (existing) return existing;
-      const kid = await this.insertNew(tx);
-      return (await tx.select().from(signingKeys).where(eq(signingKeys.id, kid)))[0]!;
+      await lockSigningKeys(tx);
+      return (await activeKey(tx)) ?? (await this.insertNew(tx));
     });
     this.cached = { kid: row.id, key: createPrivateKey({ key: row.privateJwk, format: 'jwk' }) };
     return this.cached;
   }
 
-  private async insertNew(tx: Parameters<Parameters<Db['transaction']>[0]>[0]): Promise<string> {
+  private async insertNew(tx: Executor): Promise<SigningKeyRow> {
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
     const publicJwk = publicKey.export({ format: 'jwk' }) as Record<string, string>;
     const kid = `k-${createHash('sha256').update(publicJwk.x!).digest('base64url').slice(0, 12)}`;
-    await tx.insert(signingKeys).values({ id: kid, publicJwk, privateJwk: privateKey.export({ format: 'jwk' }) as Record<string, string> });
-    return kid;
+    return insertSigningKey(tx, { id: kid, publicJwk, privateJwk: privateKey.export({ format: 'jwk' }) as Record<string, string> });
   }
 }

@@ -1,9 +1,9 @@
-import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
 import { decideCheckIn, type TicketState, type Verdict } from '../../../shared/src/check-in-decision.js';
+import type { ScanEvent, ScanOutcome, SyncConflict, SyncResponse } from '../../../shared/src/door-contracts.js';
 import type { SessionUser } from '../auth/sessions.js';
 import type { Db, Tx } from '../db/client.js';
-import { checkIns, devices, performances, reservations, reservationTokens, scanEvents, users, type ScanResult } from '../db/schema.js';
+import type { ReservationRow } from '../bookings/booking-repository.js';
+import type { ScanResult } from '../db/schema.js';
 import type { Env } from '../env.js';
 import { AppError, notFound } from '../lib/errors.js';
 import { insertAudit } from '../audit/audit-repository.js';
@@ -11,26 +11,22 @@ import { lastUndoneAt } from '../check-ins/check-in-repository.js';
 import { insertConflictTrail, scanAuthor } from './conflict-trail-repository.js';
 import { recordDoorChange } from './door-changes-repository.js';
 import { findDevice, scanEventsById, touchDevice } from './door-repository.js';
-
-export interface ScanEventInput {
-  id: string;
-  performance_id: number;
-  /** SHA-256 hex of the scanned check-in token… */
-  token_hash?: string | undefined;
-  /** …or of the reservation code typed by staff (guest without phone). */
-  code_hash?: string | undefined;
-  scanned_at: string;
-  clock_offset_ms: number;
-}
-
-export interface ScanOutcome {
-  id: string;
-  result: ScanResult;
-  reservation_id: number | null;
-  party_size: number | null;
-  /** For a duplicate: the scan that admitted the ticket. */
-  winner: { event_id: string | null; at: string; device: string | null; staff: string | null } | null;
-}
+import {
+  checkInsOf,
+  checkInWinner,
+  duplicateScans,
+  insertOfflineCheckIn,
+  insertScanEvent,
+  lockDevice,
+  lockReservationsInOrder,
+  markDuplicatesOf,
+  partySizeOf,
+  performanceTimes,
+  reassignCheckIn,
+  reservationsByCodeHash,
+  ticketsByHash,
+  type ScanEventRow,
+} from './sync-repository.js';
 
 const VERDICT_RESULT: Record<Verdict['kind'], ScanResult> = {
   admit: 'accepted',
@@ -63,7 +59,7 @@ export class SyncService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async sync(deviceId: string, staff: SessionUser, events: ScanEventInput[]) {
+  async sync(deviceId: string, staff: SessionUser, events: ScanEvent[]): Promise<SyncResponse> {
     const device = await findDevice(this.db, deviceId);
     if (!device) throw notFound('Unknown device: register it again.');
     if (device.revokedAt) throw new AppError('device_revoked', 'This device was revoked: its local data must be erased.');
@@ -79,15 +75,13 @@ export class SyncService {
     };
   }
 
-  private async process(tx: Tx, device: { id: string; name: string }, staff: SessionUser, events: ScanEventInput[]): Promise<ScanOutcome[]> {
+  private async process(tx: Tx, device: { id: string; name: string }, staff: SessionUser, events: ScanEvent[]): Promise<ScanOutcome[]> {
     const deviceId = device.id;
     const thisScan = { device: device.name, staff: staff.displayName || staff.email };
     // One history row per reservation and batch is enough to tell staff what happened.
     const trailed = new Set<number>();
-    // One device's batches run one after the other: a batch sent twice at once (a retry racing
-    // the original) waits here, then finds its events stored and gets their answers, instead of
-    // failing on the event ids with a 409 (found by the reliability suite).
-    await tx.select({ id: devices.id }).from(devices).where(eq(devices.id, deviceId)).for('update');
+    // One device's batches run one after the other: a retry racing its original gets its answers.
+    await lockDevice(tx, deviceId);
     const known = await scanEventsById(tx, events.map((e) => e.id));
     const outcomes: ScanOutcome[] = await Promise.all(known.map((row) => this.storedOutcome(tx, row)));
     const knownIds = new Set(known.map((k) => k.id));
@@ -98,23 +92,12 @@ export class SyncService {
     // Lock every reservation touched, in id order: concurrent batches from other devices wait
     // here instead of deadlocking, and see each other's check-ins.
     const reservationIds = [...new Set([...resolved.values()].map((r) => r.reservationId))].sort((a, b) => a - b);
-    if (reservationIds.length > 0) {
-      await tx.select({ id: reservations.id }).from(reservations).where(inArray(reservations.id, reservationIds)).orderBy(asc(reservations.id)).for('update');
-    }
-    const current = new Map(
-      (reservationIds.length ? await tx.select().from(checkIns).where(inArray(checkIns.reservationId, reservationIds)) : []).map((c) => [c.reservationId, c]),
-    );
+    await lockReservationsInOrder(tx, reservationIds);
+    const current = new Map((await checkInsOf(tx, reservationIds)).map((c) => [c.reservationId, c]));
     // Read under the locks: an undo (check-in-service.ts) locks the reservation too.
     const undoneAt = await lastUndoneAt(tx, reservationIds);
     const performanceIds = [...new Set(fresh.map((e) => e.performance_id))];
-    const scanned = new Map(
-      (
-        await tx
-          .select({ id: performances.id, startsAt: performances.startsAt, cancelledAt: performances.cancelledAt })
-          .from(performances)
-          .where(inArray(performances.id, performanceIds))
-      ).map((p) => [p.id, p]),
-    );
+    const scanned = new Map((await performanceTimes(tx, performanceIds)).map((p) => [p.id, p]));
 
     // Earliest first: within one batch the first scan of a ticket is the one that admits it.
     const ordered = [...fresh].sort((a, b) => correctedMs(a) - correctedMs(b));
@@ -154,15 +137,8 @@ export class SyncService {
         // neither brings the check-in back nor takes over one made after the undo.
         result = 'accepted';
       } else if (ticket && verdict.kind === 'admit') {
-        await tx.insert(checkIns).values({
-          reservationId: ticket.reservationId,
-          checkedInAt: correctedAt,
-          staffUserId: staff.id,
-          method: 'offline',
-          deviceId,
-          eventId: event.id,
-        });
-        current.set(ticket.reservationId, (await tx.select().from(checkIns).where(eq(checkIns.reservationId, ticket.reservationId)))[0]!);
+        const admitted = await insertOfflineCheckIn(tx, { reservationId: ticket.reservationId, checkedInAt: correctedAt, staffUserId: staff.id, deviceId, eventId: event.id });
+        current.set(ticket.reservationId, admitted);
         await recordDoorChange(tx, ticket.performanceId, ticket.reservationId);
         await insertAudit(tx, {
           actorUserId: staff.id,
@@ -188,17 +164,10 @@ export class SyncService {
         if (correctedAt < existing.checkedInAt) {
           // This scan happened first (it arrives late: the device was offline). It becomes the
           // check-in; the scan that had won is now the duplicate.
-          await tx
-            .update(checkIns)
-            .set({ checkedInAt: correctedAt, staffUserId: staff.id, method: 'offline', deviceId, eventId: event.id })
-            .where(eq(checkIns.reservationId, ticket.reservationId));
+          await reassignCheckIn(tx, ticket.reservationId, { checkedInAt: correctedAt, staffUserId: staff.id, deviceId, eventId: event.id });
           // The scan that had won, and every scan that had lost to it, now lose to this one:
           // a conflict always names the scan that is the check-in (found by the reliability suite).
-          const lostBefore = or(eq(scanEvents.result, 'duplicate'), existing.eventId ? eq(scanEvents.id, existing.eventId) : undefined);
-          await tx
-            .update(scanEvents)
-            .set({ result: 'duplicate', winningEventId: event.id })
-            .where(and(eq(scanEvents.reservationId, ticket.reservationId), lostBefore));
+          await markDuplicatesOf(tx, ticket.reservationId, event.id, existing.eventId);
           current.set(ticket.reservationId, { ...existing, checkedInAt: correctedAt, staffUserId: staff.id, method: 'offline', deviceId, eventId: event.id });
           await recordDoorChange(tx, ticket.performanceId, ticket.reservationId);
           result = 'accepted';
@@ -224,7 +193,7 @@ export class SyncService {
         if (earlier) trailed.add(ticket.reservationId);
       }
 
-      await tx.insert(scanEvents).values({
+      await insertScanEvent(tx, {
         id: event.id,
         deviceId,
         staffUserId: staff.id,
@@ -243,26 +212,17 @@ export class SyncService {
   }
 
   /** Token hashes and code hashes → reservations (a confirmation token's hash is not a ticket). */
-  private async resolve(tx: Tx, events: ScanEventInput[]): Promise<Map<string, Resolved>> {
+  private async resolve(tx: Tx, events: ScanEvent[]): Promise<Map<string, Resolved>> {
     const tokenHashes = events.flatMap((e) => (e.token_hash ? [e.token_hash] : []));
     const codeHashes = events.flatMap((e) => (e.code_hash ? [e.code_hash] : []));
     const byToken = new Map<string, Resolved>();
     if (tokenHashes.length > 0) {
-      const rows = await tx
-        .select({ hash: reservationTokens.tokenHash, revokedAt: reservationTokens.revokedAt, reservation: reservations })
-        .from(reservationTokens)
-        .innerJoin(reservations, eq(reservations.id, reservationTokens.reservationId))
-        .where(and(inArray(reservationTokens.tokenHash, tokenHashes), eq(reservationTokens.purpose, 'check_in')));
-      for (const row of rows) byToken.set(row.hash, toResolved(row.reservation, row.revokedAt !== null));
+      for (const row of await ticketsByHash(tx, tokenHashes)) byToken.set(row.hash, toResolved(row.reservation, row.revokedAt !== null));
     }
     const byCode = new Map<string, Resolved>();
     if (codeHashes.length > 0) {
-      const codeHash = sql<string>`encode(sha256(convert_to(${reservations.code}, 'UTF8')), 'hex')`;
-      const rows = await tx
-        .select({ hash: codeHash, reservation: reservations })
-        .from(reservations)
-        .where(and(inArray(reservations.performanceId, [...new Set(events.map((e) => e.performance_id))]), inArray(codeHash, codeHashes)));
-      for (const row of rows) byCode.set(row.hash, toResolved(row.reservation, false));
+      const performanceIds = [...new Set(events.map((e) => e.performance_id))];
+      for (const row of await reservationsByCodeHash(tx, performanceIds, codeHashes)) byCode.set(row.hash, toResolved(row.reservation, false));
     }
     const resolved = new Map<string, Resolved>();
     for (const event of events) {
@@ -272,53 +232,28 @@ export class SyncService {
     return resolved;
   }
 
-  private async storedOutcome(tx: Tx, row: typeof scanEvents.$inferSelect): Promise<ScanOutcome> {
-    const reservation = row.reservationId
-      ? (await tx.select({ partySize: reservations.partySize }).from(reservations).where(eq(reservations.id, row.reservationId)))[0]
-      : undefined;
+  private async storedOutcome(tx: Tx, row: ScanEventRow): Promise<ScanOutcome> {
+    const partySize = row.reservationId ? await partySizeOf(tx, row.reservationId) : undefined;
     let winner: ScanOutcome['winner'] = null;
     if (row.result === 'duplicate' && row.reservationId) {
-      const [won] = await tx
-        .select({ at: checkIns.checkedInAt, eventId: checkIns.eventId, device: devices.name, staff: users.displayName, staffEmail: users.email })
-        .from(checkIns)
-        .leftJoin(devices, eq(devices.id, checkIns.deviceId))
-        .leftJoin(users, eq(users.id, checkIns.staffUserId))
-        .where(eq(checkIns.reservationId, row.reservationId));
+      const won = await checkInWinner(tx, row.reservationId);
       if (won) winner = { event_id: won.eventId, at: won.at.toISOString(), device: won.device, staff: won.staff || won.staffEmail };
     }
-    return { id: row.id, result: row.result, reservation_id: row.reservationId, party_size: reservation?.partySize ?? null, winner };
+    return { id: row.id, result: row.result, reservation_id: row.reservationId, party_size: partySize ?? null, winner };
   }
 
   /** Every duplicate scan of a performance, for the staff admin. */
-  async conflictsOfPerformance(performanceId: number) {
-    return this.conflicts(eq(scanEvents.performanceId, performanceId));
+  async conflictsOfPerformance(performanceId: number): Promise<SyncConflict[]> {
+    return this.conflicts({ performanceId });
   }
 
   /** Duplicates that involve this device, as the losing scan or as the scan that won. */
-  async conflictsOf(deviceId: string) {
-    const winnerEvent = alias(scanEvents, 'winner_event');
-    return this.conflicts(or(eq(scanEvents.deviceId, deviceId), eq(winnerEvent.deviceId, deviceId)), winnerEvent);
+  async conflictsOf(deviceId: string): Promise<SyncConflict[]> {
+    return this.conflicts({ deviceId });
   }
 
-  private async conflicts(where: SQL | undefined, winnerEvent = alias(scanEvents, 'winner_event')) {
-    const winnerDevice = alias(devices, 'winner_device');
-    const rows = await this.db
-      .select({
-        event: scanEvents,
-        device: devices.name,
-        guestName: reservations.name,
-        winnerAt: winnerEvent.correctedAt,
-        winnerDevice: winnerDevice.name,
-        winnerEventId: winnerEvent.id,
-      })
-      .from(scanEvents)
-      .innerJoin(devices, eq(devices.id, scanEvents.deviceId))
-      .leftJoin(reservations, eq(reservations.id, scanEvents.reservationId))
-      .leftJoin(winnerEvent, eq(winnerEvent.id, scanEvents.winningEventId))
-      .leftJoin(winnerDevice, eq(winnerDevice.id, winnerEvent.deviceId))
-      .where(and(eq(scanEvents.result, 'duplicate'), where))
-      .orderBy(asc(scanEvents.correctedAt))
-      .limit(500);
+  private async conflicts(of: Parameters<typeof duplicateScans>[1]): Promise<SyncConflict[]> {
+    const rows = await duplicateScans(this.db, of);
     return rows.map((r) => ({
       event_id: r.event.id,
       reservation_id: r.event.reservationId,
@@ -330,11 +265,11 @@ export class SyncService {
   }
 }
 
-function correctedMs(event: ScanEventInput): number {
+function correctedMs(event: ScanEvent): number {
   return Date.parse(event.scanned_at) + event.clock_offset_ms;
 }
 
-function toResolved(reservation: typeof reservations.$inferSelect, tokenRevoked: boolean): Resolved {
+function toResolved(reservation: ReservationRow, tokenRevoked: boolean): Resolved {
   return {
     reservationId: reservation.id,
     performanceId: reservation.performanceId,

@@ -11,6 +11,24 @@ export function formatDateTime(iso: string | Date, locale: 'it' | 'en', timeZone
   }).format(typeof iso === 'string' ? new Date(iso) : iso);
 }
 
+/**
+ * A short date and time, for subjects: "sab 5 dic 20:30", "Sat 5 Dec 20:30" (24-hour in both,
+ * as the apps show times), in the theatre's time zone.
+ */
+export function formatShortDateTime(iso: string | Date, locale: 'it' | 'en', timeZone: string): string {
+  const parts = new Intl.DateTimeFormat(locale === 'it' ? 'it-IT' : 'en-GB', {
+    timeZone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(typeof iso === 'string' ? new Date(iso) : iso);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('weekday')} ${part('day')} ${part('month')} ${part('hour')}:${part('minute')}`;
+}
+
 /** Offset of `timeZone` from UTC at `instant`, in milliseconds (positive east of Greenwich). */
 export function zoneOffsetMs(instant: Date, timeZone: string): number {
   const parts = new Intl.DateTimeFormat('en-US', {

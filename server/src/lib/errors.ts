@@ -1,5 +1,6 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ERROR_STATUS, type ErrorCode } from '../../../shared/src/error-codes.js';
+import type { FieldErrors } from '../../../shared/src/field-errors.js';
 
 /**
  * Every failure a client may see is an AppError with a stable code. The single onError
@@ -11,7 +12,7 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     detail: string,
-    readonly extra: { errors?: Record<string, string[]>; data?: Record<string, unknown>; retryAfterSeconds?: number } = {},
+    readonly extra: { errors?: FieldErrors; data?: Record<string, unknown>; retryAfterSeconds?: number } = {},
   ) {
     super(detail);
     this.name = 'AppError';
@@ -23,7 +24,8 @@ export const notFound = (detail = 'Not found.') => new AppError('not_found', det
 export const invalidToken = (detail = 'The token is invalid.') => new AppError('invalid_token', detail);
 export const forbidden = (detail = 'You do not have permission to do this.') => new AppError('forbidden', detail);
 export const notAuthenticated = (detail = 'Authentication required.') => new AppError('not_authenticated', detail);
-export const validationError = (errors: Record<string, string[]>, detail = 'The request is not valid.') =>
+/** `400 validation_error` with field errors as codes (shared/src/field-errors.ts); `detail` stays English for developers. */
+export const validationError = (errors: FieldErrors, detail = 'The request is not valid.') =>
   new AppError('validation_error', detail, { errors });
 
 /**

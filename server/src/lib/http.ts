@@ -1,24 +1,15 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
+import { fieldErrorsOf } from '../../../shared/src/field-errors.js';
 import { AppError, validationError } from './errors.js';
 
-/** zod issues → `{field: [messages]}` as the seeds' DRF errors looked. */
-export function fieldErrors(error: z.ZodError): Record<string, string[]> {
-  // A Map, not `{}`: field names come from the client, and `errors['toString']` or
-  // `errors['__proto__']` on a plain object would hit Object.prototype (a TypeError, a 500).
-  const errors = new Map<string, string[]>();
-  for (const issue of error.issues) {
-    const keys =
-      issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key].join('.')) : [issue.path.join('.') || 'non_field_errors'];
-    const message = issue.code === 'unrecognized_keys' ? 'Unknown field.' : issue.message;
-    for (const key of keys) errors.set(key, [...(errors.get(key) ?? []), message]);
-  }
-  return Object.fromEntries(errors);
-}
-
+/**
+ * Parses with a contract; a refusal is `400 validation_error` with field errors as codes,
+ * `{field: [{code, ...params}]}`, built by the mapping the web apps use too.
+ */
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const result = schema.safeParse(value);
-  if (!result.success) throw validationError(fieldErrors(result.error));
+  if (!result.success) throw validationError(fieldErrorsOf(result.error, value));
   return result.data;
 }
 

@@ -1,24 +1,36 @@
 import { and, asc, eq, inArray, isNull, lte, lt, or, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { mailOutbox, type MailKind } from '../db/schema.js';
+import type { MailPayload } from './mail-payloads.js';
 
 export type OutboxRow = typeof mailOutbox.$inferSelect;
 
+/** Where an email goes: its address, the reservation it is about, and when it may leave. */
+export interface MailAddress {
+  recipient: string | null;
+  reservationId: number | null;
+  /** Schedules it (reminders). */
+  notBefore?: Date;
+}
+
 /**
- * Queues an email in the caller's transaction; `notBefore` schedules it (reminders). A guest
- * without an address (a box-office ticket for a caller with a phone only) gets none: `null`.
+ * Queues an email in the caller's transaction, its payload checked against its kind at compile
+ * time (mail-payloads.ts). A guest without an address (a box-office ticket for a caller with a
+ * phone only) gets none: `null`.
  */
-export async function enqueueMail(
-  db: Executor,
-  values: { kind: MailKind; recipient: string | null; reservationId: number | null; payload: Record<string, unknown>; notBefore?: Date },
-): Promise<number | null> {
-  const { notBefore, recipient, ...row } = values;
+export async function enqueueMail<K extends MailKind>(db: Executor, kind: K, payload: MailPayload<K>, to: MailAddress): Promise<number | null> {
+  const { notBefore, recipient, reservationId } = to;
   if (!recipient) return null;
   const rows = await db
     .insert(mailOutbox)
-    .values({ ...row, recipient, ...(notBefore && { nextAttemptAt: notBefore }) })
+    .values({ kind, recipient, reservationId, payload: outboxPayload(payload), ...(notBefore && { nextAttemptAt: notBefore }) })
     .returning({ id: mailOutbox.id });
   return rows[0]!.id;
+}
+
+/** A typed payload as the outbox's JSON column holds it (every path that writes one goes here). */
+export function outboxPayload<K extends MailKind>(payload: MailPayload<K>): Record<string, unknown> {
+  return { ...payload };
 }
 
 /** Drops a reservation's emails of one kind still waiting in the queue (a reminder for a cancelled ticket). */

@@ -2,10 +2,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Env } from '../env.js';
-import type { RenderedMail } from './mail-templates.js';
+import type { RenderedMail } from './mail-layout.js';
 
 export interface OutgoingMail extends RenderedMail {
   to: string;
+  /** The box office (MAIL_REPLY_TO) on guest emails: a reply reaches people, not the no-reply sender. */
+  replyTo?: string;
   /** Stable per outbox row, so a receiving side can spot a re-delivery after a crash. */
   messageId: string;
 }

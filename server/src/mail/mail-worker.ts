@@ -1,14 +1,19 @@
 import type { Db } from '../db/client.js';
 import type { Logger } from '../lib/logger.js';
 import { scrubSecrets } from '../lib/logger.js';
+import type { MailContext } from './mail-layout.js';
+import { parseMailPayload, UnreadablePayload, type TicketLinks } from './mail-payloads.js';
 import { claimDueMail, markDropped, markFailedAttempt, markSent, type OutboxRow } from './mail-repository.js';
-import { renderMail, type TicketLinks } from './mail-templates.js';
+import { isStaffMail, renderMail } from './mail-templates.js';
 import type { MailTransport } from './mail-transport.js';
 
 export interface MailWorkerOptions {
   pollIntervalMs: number;
   timeZone: string;
-  siteHost: string;
+  /** The public site: links in the emails, the host of message ids and calendar UIDs. */
+  siteBaseUrl: string;
+  /** The box office's address (MAIL_REPLY_TO): the Reply-To of every guest email. */
+  replyTo?: string;
   /** Attempts before a message is marked failed (shown in the reservation's history). */
   maxAttempts?: number;
   leaseMs?: number;
@@ -105,8 +110,8 @@ export class MailWorker {
   private async deliver(row: OutboxRow): Promise<boolean> {
     const maxAttempts = this.options.maxAttempts ?? 8;
     try {
-      let payload = row.payload;
-      if (payload.ticketLinks === true) {
+      let payload = parseMailPayload(row.kind, row.payload);
+      if ('ticketLinks' in payload && payload.ticketLinks === true) {
         const links = row.reservationId !== null ? await this.options.ticketLinks?.(row.reservationId) : undefined;
         if (!links) {
           // Cancelled (or replaced by a ticket that cannot be derived) before it went out: a
@@ -117,14 +122,17 @@ export class MailWorker {
         }
         payload = { ...payload, ...links };
       }
-      const rendered = await renderMail(row.kind, payload, this.options.timeZone);
-      const messageId = `<outbox-${row.id}@${this.options.siteHost}>`;
-      const result = await this.transport.send({ ...rendered, to: row.recipient, messageId });
+      const replyTo = isStaffMail(row.kind) ? undefined : this.options.replyTo;
+      const context: MailContext = { timeZone: this.options.timeZone, siteBaseUrl: this.options.siteBaseUrl, replyTo: replyTo !== undefined };
+      const rendered = renderMail(row.kind, payload, context);
+      const messageId = `<outbox-${row.id}@${new URL(this.options.siteBaseUrl).hostname}>`;
+      const result = await this.transport.send({ ...rendered, to: row.recipient, messageId, ...(replyTo && { replyTo }) });
       await markSent(this.db, row.id, this.now(), rendered.subject, result.messageId);
       this.logger.info({ outboxId: row.id, kind: row.kind, attempts: row.attempts }, 'mail delivered');
       return true;
     } catch (error) {
-      const giveUp = row.attempts >= maxAttempts;
+      // A payload its kind cannot read fails the same way on every attempt: given up at once.
+      const giveUp = error instanceof UnreadablePayload || row.attempts >= maxAttempts;
       const message = scrubSecrets(error instanceof Error ? error.message : String(error)).slice(0, 500);
       await markFailedAttempt(this.db, row.id, {
         nextAttemptAt: new Date(this.now().getTime() + backoffMs(row.attempts)),

@@ -27,7 +27,7 @@ beforeAll(async () => {
     },
   });
   await new Promise<void>((resolve) => smtp.listen(port, '127.0.0.1', resolve));
-  ctx = await createTestContext({ SMTP_URL: `smtp://127.0.0.1:${port}` }, { realSmtp: true });
+  ctx = await createTestContext({ SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_REPLY_TO: 'biglietteria@azionelab.example' }, { realSmtp: true });
 });
 
 afterAll(async () => {
@@ -48,12 +48,18 @@ async function waitForMail(predicate: (mail: ParsedMail) => boolean): Promise<Pa
 describe('email delivery through a real SMTP server', () => {
   it('delivers the confirmation email whose link confirms the reservation, then the ticket with its QR', async () => {
     const { performance, show } = await aPerformance(ctx, { capacity: 10 });
-    const booking = await ctx.client.post(`/api/performances/${performance.id}/reservations`, guest({ email: 'anna@example.com', name: 'Anna Bianchi' }));
+    const booking = await ctx.client.post(`/api/performances/${performance.id}/reservations`, {
+      ...guest({ email: 'anna@example.com', name: 'Anna Bianchi' }),
+      locale: 'en',
+    });
     expect(booking.status).toBe(201);
 
-    const confirmation = await waitForMail((m) => m.subject?.includes('Confirm') === true);
+    const confirmation = await waitForMail((m) => m.subject?.startsWith('Confirm your reservation') === true);
     expect(confirmation.to && 'text' in confirmation.to ? confirmation.to.text : '').toContain('anna@example.com');
     expect(confirmation.subject).toContain(show.title);
+    // The box office answers replies; the sender stays the no-reply address.
+    expect(confirmation.replyTo?.text).toBe('biglietteria@azionelab.example');
+    expect(confirmation.from?.text).toContain('no-reply@');
     const link = /https:\/\/tickets\.azionelab\.example\/confirm#token=[A-Za-z0-9_-]{43}/.exec(confirmation.text ?? '')?.[0];
     expect(link).toBeDefined();
 
@@ -62,7 +68,8 @@ describe('email delivery through a real SMTP server', () => {
     expect(confirmed.status).toBe(200);
     expect(confirmed.body).toMatchObject({ reservation_id: booking.body.reservation_id, status: 'confirmed' });
 
-    const ticket = await waitForMail((m) => m.subject?.includes('Your ticket') === true);
+    const ticket = await waitForMail((m) => m.subject?.startsWith('Your ticket') === true);
+    expect(ticket.replyTo?.text).toBe('biglietteria@azionelab.example');
     const qr = ticket.attachments.find((a) => a.contentType === 'image/png');
     expect(qr).toBeDefined();
     const png = PNG.sync.read(qr!.content);

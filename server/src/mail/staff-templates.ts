@@ -1,57 +1,53 @@
-import { formatDateTime } from '../lib/dates.js';
-import { button, escapeHtml, layout } from './mail-layout.js';
-import type { RenderedMail } from './mail-templates.js';
+import { otherLocale, type Locale } from '../../../shared/src/locale.js';
+import { button, composeMail, p, small, when, type MailContext, type RenderedMail } from './mail-layout.js';
+import type { StaffLinkPayload } from './mail-payloads.js';
 
 /*
- * Emails to staff: an invitation to set a first password, and a password reset. Like the
- * guests' emails they are bilingual (Italian first). The link carries a one-time token in its
+ * Emails to staff: an invitation to set a first password, and a password reset. A reset is
+ * written in the language of the browser that asked for it; an invitation in Italian, the
+ * theatre's working language (nothing is known yet of the invitee's). Either offers the other
+ * language as the same link opening the page in it. The link carries a one-time token in its
  * fragment; the payload holds it only until the email is sent.
  */
 
-export interface StaffLinkPayload {
-  /** The staff member's display name, or their email when they have none. */
-  name: string;
-  /** Who invited them (invitations only). */
-  invitedBy?: string;
-  link: string;
-  expiresAt: string;
-}
+const ACTION: Record<'staff_invitation' | 'staff_password_reset', Record<Locale, string>> = {
+  staff_invitation: { it: 'Scegli la password', en: 'Choose your password' },
+  staff_password_reset: { it: 'Scegli una nuova password', en: 'Choose a new password' },
+};
 
-export function renderStaffMail(kind: 'staff_invitation' | 'staff_password_reset', p: StaffLinkPayload, timeZone: string): RenderedMail {
-  const expiresIt = formatDateTime(p.expiresAt, 'it', timeZone);
-  const expiresEn = formatDateTime(p.expiresAt, 'en', timeZone);
+export function renderStaffMail(kind: 'staff_invitation' | 'staff_password_reset', m: StaffLinkPayload, ctx: MailContext): RenderedMail {
+  const l = m.locale;
+  const expires = when(m.expiresAt, l, ctx);
   const invitation = kind === 'staff_invitation';
-  const it = invitation
-    ? `${p.invitedBy ? `${p.invitedBy} ti ha invitato` : 'Sei stato invitato'} a usare AzioneLab Tickets. Scegli la tua password da questo link:`
-    : 'Hai chiesto di reimpostare la password di AzioneLab Tickets. Scegline una nuova da questo link:';
-  const en = invitation
-    ? `${p.invitedBy ? `${p.invitedBy} invited you` : 'You have been invited'} to AzioneLab Tickets. Choose your password from this link:`
-    : 'You asked to reset your AzioneLab Tickets password. Choose a new one from this link:';
-  const ignoreIt = invitation ? '' : 'Se non sei stato tu, ignora questa email: la password resta quella di prima.';
-  const ignoreEn = invitation ? '' : 'If this was not you, ignore this email: your password stays as it was.';
-  const text = [
-    `Ciao ${p.name},`,
-    '',
-    it,
-    p.link,
-    `Il link vale una sola volta, fino al ${expiresIt}.`,
-    ...(ignoreIt ? [ignoreIt] : []),
-    '',
-    '---',
-    `Hello ${p.name},`,
-    '',
-    en,
-    p.link,
-    `The link works once, until ${expiresEn}.`,
-    ...(ignoreEn ? [ignoreEn] : []),
-  ].join('\n');
-  const html = layout(`
-<p>Ciao ${escapeHtml(p.name)},</p>
-<p>${escapeHtml(it)}</p>
-${button(p.link, invitation ? 'Scegli la password / Choose your password' : 'Nuova password / New password')}
-<p style="font-size:14px">Il link vale una sola volta, fino al ${escapeHtml(expiresIt)}. ${escapeHtml(ignoreIt)}</p>
-<hr style="border:none;border-top:1px solid #eee">
-<p lang="en">Hello ${escapeHtml(p.name)}, ${escapeHtml(en)} The link works once, until ${escapeHtml(expiresEn)}. ${escapeHtml(ignoreEn)}</p>`);
-  const subject = invitation ? 'Benvenuto in AzioneLab Tickets / Welcome to AzioneLab Tickets' : 'Reimposta la password / Reset your password';
-  return { subject, text, html };
+  const words = {
+    it: {
+      subject: invitation ? 'Benvenuto in AzioneLab Tickets' : 'Reimposta la password',
+      blocks: [
+        p(`Ciao ${m.name},`),
+        p(
+          invitation
+            ? `${m.invitedBy ? `${m.invitedBy} ti ha invitato` : 'Sei stato invitato'} a usare AzioneLab Tickets. Scegli la tua password da questo link:`
+            : 'Hai chiesto di reimpostare la password di AzioneLab Tickets. Scegline una nuova da questo link:',
+        ),
+        button(m.link, ACTION[kind].it),
+        small(`Il link vale una sola volta, fino al ${expires}.`),
+        !invitation && small('Se non sei stato tu, ignora questa email: la password resta quella di prima.'),
+      ],
+    },
+    en: {
+      subject: invitation ? 'Welcome to AzioneLab Tickets' : 'Reset your password',
+      blocks: [
+        p(`Hello ${m.name},`),
+        p(
+          invitation
+            ? `${m.invitedBy ? `${m.invitedBy} invited you` : 'You have been invited'} to AzioneLab Tickets. Choose your password from this link:`
+            : 'You asked to reset your AzioneLab Tickets password. Choose a new one from this link:',
+        ),
+        button(m.link, ACTION[kind].en),
+        small(`The link works once, until ${expires}.`),
+        !invitation && small('If this was not you, ignore this email: your password stays as it was.'),
+      ],
+    },
+  }[l];
+  return composeMail({ locale: l, subject: words.subject, blocks: words.blocks, otherLanguage: { url: m.link, label: ACTION[kind][otherLocale(l)] } }, ctx);
 }

@@ -44,19 +44,19 @@ describe('reminders with two instances', () => {
     }
     const received = instances!.mailbox.messages;
     const ofKind = (subject: RegExp) => received.filter((m) => subject.test(m.subject ?? ''));
-    await instances!.mailbox.waitUntil(() => ofKind(/Confirm/).length >= GUESTS, 'the confirmation mails', 15_000);
-    for (const [i, mail] of ofKind(/Confirm/).entries()) {
+    await instances!.mailbox.waitUntil(() => ofKind(/^Conferma la prenotazione: /).length >= GUESTS, 'the confirmation mails', 15_000);
+    for (const [i, mail] of ofKind(/^Conferma la prenotazione: /).entries()) {
       expect((await postFrom(bases[(i + 1) % 2]!, '/api/reservations/confirm', { token: tokenInMail(mail)! }, `10.4.0.${i + 1}`)).status).toBe(200);
     }
     const reminders = await db.select().from(mailOutbox).where(eq(mailOutbox.kind, 'reservation_reminder'));
     expect(reminders).toHaveLength(GUESTS);
     expect(reminders.every((r) => r.status === 'pending' && r.nextAttemptAt.getTime() === startsAt.getTime() - 3_600_000)).toBe(true);
-    expect(ofKind(/Reminder/)).toHaveLength(0);
+    expect(ofKind(/^Promemoria: /)).toHaveLength(0);
 
-    await instances!.mailbox.waitUntil(() => ofKind(/Reminder/).length >= GUESTS, 'the reminders', 45_000);
+    await instances!.mailbox.waitUntil(() => ofKind(/^Promemoria: /).length >= GUESTS, 'the reminders', 45_000);
     // Both workers keep polling: give a duplicate every chance to appear.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
-    const sent = ofKind(/Reminder/);
+    const sent = ofKind(/^Promemoria: /);
     expect(sent).toHaveLength(GUESTS);
     expect(new Set(sent.map(recipientOf)).size).toBe(GUESTS);
     expect(new Set(sent.map((m) => m.messageId)).size).toBe(GUESTS);

@@ -2,14 +2,20 @@ import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SessionUser } from '../auth/sessions.js';
 import { reservations, type UserRole } from '../db/schema.js';
 import { aConfirmedReservation, aPendingReservation, aPerformance, createTestContext, loggedIn, type TestContext } from '../test/harness.js';
 
 let ctx: TestContext;
 const cookies = {} as Record<UserRole, string>;
+let doorStaff: SessionUser;
 beforeAll(async () => {
   ctx = await createTestContext();
-  for (const role of ['admin', 'content', 'box_office', 'door'] as const) cookies[role] = (await loggedIn(ctx, role)).cookie;
+  for (const role of ['admin', 'content', 'box_office', 'door'] as const) {
+    const staff = await loggedIn(ctx, role);
+    cookies[role] = staff.cookie;
+    if (role === 'door') doorStaff = staff.user;
+  }
 });
 afterAll(() => ctx.close());
 
@@ -105,8 +111,9 @@ async function aPerformanceWithGuests() {
   const pending = await aPendingReservation(ctx, performance.id);
   const cancelled = await aConfirmedReservation(ctx, performance.id);
   await ctx.services.bookings.cancel(cancelled.reservation.id, null);
-  const checkIn = await ctx.client.post('/api/check-ins/confirm', { token: accents.rawCheckInToken }, { cookie: cookies.door });
-  expect(checkIn.status).toBe(200);
+  // Admitted at the door that evening: its window is open then, not today.
+  const evening = ctx.withEnv({}, { now: () => new Date('2027-06-15T18:40:00Z') });
+  expect((await evening.services.checkIns.confirm(accents.rawCheckInToken, doorStaff)).checked_in).toBe(true);
   return { performance, show, accents, formula, pending, cancelled };
 }
 

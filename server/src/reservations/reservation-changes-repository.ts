@@ -16,7 +16,7 @@ export async function isCheckedIn(db: Executor, reservationId: number): Promise<
   return rows.length > 0;
 }
 
-export type ReservationEdit = Pick<ReservationRow, 'name' | 'email' | 'phone' | 'notes' | 'partySize' | 'performanceId' | 'code' | 'searchText' | 'updatedAt'>;
+export type ReservationEdit = Pick<ReservationRow, 'name' | 'email' | 'phone' | 'notes' | 'partySize' | 'performanceId' | 'locale' | 'code' | 'searchText' | 'updatedAt'>;
 
 /** Writes a staff change; the caller holds the reservation's lock and computed the search text. */
 export async function updateReservation(db: Executor, id: number, values: ReservationEdit): Promise<void> {

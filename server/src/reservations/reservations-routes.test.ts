@@ -168,7 +168,7 @@ describe('GET /api/admin/reservations', () => {
    * Carla (box office, confirmed), Dario (cancelled), Elena (box office, pending).
    */
   async function fiveGuests() {
-    const { performance } = await aPerformance(ctx, { capacity: 30 });
+    const { performance } = await aPerformance(ctx, { capacity: 30, startsAt: new Date(Date.now() + 3_600_000) });
     const anna = await book(performance.id, { name: 'Anna Bianchi', email: 'anna.bianchi@example.com', party_size: 2 });
     const bruno = await book(performance.id, { name: 'Bruno Verdi', email: 'bruno_v@example.com' });
     const carla = await book(performance.id, { name: 'Carla 50% Neri', email: 'carla@example.com', party_size: 3, source: 'admin' });
@@ -315,7 +315,7 @@ describe('GET /api/admin/reservations', () => {
 
 describe('GET /api/admin/reservations/:id', () => {
   it('tells the whole story of a manual reservation: creator, emails, check-in, history', async () => {
-    const { performance, show, venue } = await aPerformance(ctx, { capacity: 10 });
+    const { performance, show, venue } = await aPerformance(ctx, { capacity: 10, startsAt: new Date(Date.now() + 3_600_000) });
     const email = uniqueEmail('giulia');
     const created = await ctx.client.post(
       '/api/admin/reservations',
@@ -448,10 +448,11 @@ describe('POST /api/admin/reservations/:id/cancel', () => {
     expect(page.body.status).toBe('invalid_token');
 
     const mails = await mailsTo(ticket.reservation.email!);
-    const cancelled = mails.filter((m) => m.subject.includes('Reservation cancelled'));
+    const cancelled = mails.filter((m) => m.subject.startsWith('Prenotazione cancellata'));
     expect(cancelled).toHaveLength(1);
-    expect(cancelled[0]!.text).toContain('3 seats');
-    expect(cancelled[0]!.text).toContain('has been cancelled');
+    expect(cancelled[0]!.text).toContain('3 posti');
+    expect(cancelled[0]!.text).toContain('è stata cancellata');
+    expect(cancelled[0]!.text).toContain('Il codice QR non è più valido.');
     expect((await outboxOf(ticket.reservation.id)).map((m) => m.kind)).toEqual([
       'reservation_confirmation',
       'reservation_ticket',
@@ -476,10 +477,10 @@ describe('POST /api/admin/reservations/:id/cancel', () => {
     // Delivery order is not guaranteed (drain and a kicked pass may send side by side).
     const subjects = (await mailsTo(pending.reservation.email!)).map((m) => m.subject);
     expect(subjects).toHaveLength(2);
-    expect(subjects.filter((s) => s.includes('Confirm your reservation'))).toHaveLength(1);
-    expect(subjects.filter((s) => s.includes('Reservation cancelled'))).toHaveLength(1);
+    expect(subjects.filter((s) => s.startsWith('Conferma la prenotazione'))).toHaveLength(1);
+    expect(subjects.filter((s) => s.startsWith('Prenotazione cancellata'))).toHaveLength(1);
     // Never confirmed, it never had a QR code to void; and nobody reads replies to a no-reply address.
-    const cancelled = (await mailsTo(pending.reservation.email!)).find((m) => m.subject.includes('Reservation cancelled'))!;
+    const cancelled = (await mailsTo(pending.reservation.email!)).find((m) => m.subject.startsWith('Prenotazione cancellata'))!;
     expect(cancelled.text).not.toMatch(/QR/);
     expect(cancelled.text).not.toMatch(/rispondi|reply to/i);
   });
@@ -515,7 +516,7 @@ describe('POST /api/admin/reservations/:id/resend', () => {
 
     const mails = await mailsTo(email);
     expect(mails).toHaveLength(2);
-    expect(mails[1]!.subject).toContain('Confirm your reservation');
+    expect(mails[1]!.subject).toMatch(/^Conferma la prenotazione: /);
     expect(mails[1]!.text).toContain(`${SITE}/confirm#token=`);
     const newToken = TOKEN.exec(mails[1]!.text)![1]!;
     expect(newToken).not.toBe(pending.rawConfirmationToken);
@@ -536,7 +537,7 @@ describe('POST /api/admin/reservations/:id/resend', () => {
   });
 
   it('sends a confirmed guest the same ticket again: the QR they saved keeps opening the door', async () => {
-    const { performance } = await aPerformance(ctx, { capacity: 10 });
+    const { performance } = await aPerformance(ctx, { capacity: 10, startsAt: new Date(Date.now() + 3_600_000) });
     const ticket = await aConfirmedReservation(ctx, performance.id, 2);
     const email = ticket.reservation.email!;
     expect(await mailsTo(email)).toHaveLength(2);
@@ -548,7 +549,7 @@ describe('POST /api/admin/reservations/:id/resend', () => {
     const mails = await mailsTo(email);
     expect(mails).toHaveLength(3);
     const [first, again] = [mails[1]!, mails[2]!];
-    expect(again.subject).toContain('Your ticket');
+    expect(again.subject).toMatch(/^Il tuo biglietto: /);
     // The same QR code as in the first ticket email, and the same ticket link.
     expect(decodeQr(again.attachments![0]!.content)).toBe(decodeQr(first.attachments![0]!.content));
     expect(decodeQr(again.attachments![0]!.content)).toBe(`${SITE}/api/check-ins/preview/?token=${ticket.rawCheckInToken}`);

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { readAuditDetails } from '../../../shared/src/audit-details.js';
 import type { Db } from '../db/client.js';
 import { notFound } from '../lib/errors.js';
@@ -13,7 +12,12 @@ import {
   searchReservations,
   type ReservationFilter,
 } from './reservations-repository.js';
-import type { reservationListQuery } from './reservations-routes.js';
+import type {
+  ReservationDetail,
+  ReservationList,
+  ReservationListItem,
+  ReservationListQuery,
+} from '../../../shared/src/reservation-change-contracts.js';
 import type { ExportLanguage } from '../../../shared/src/export-contracts.js';
 import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '../lib/spreadsheet.js';
 import { attendeesCsv, attendeesFileName, attendeesXlsx, type AttendeesFormat } from './attendees-export.js';
@@ -21,12 +25,13 @@ import { attendeesCsv, attendeesFileName, attendeesXlsx, type AttendeesFormat } 
 type Row = Awaited<ReturnType<typeof searchReservations>>['items'][number];
 
 /** Staff JSON for a reservation: personal data for the box office, never a token or its hash. */
-const itemJson = ({ reservation: r, checkedInAt }: Row) => ({
+const itemJson = ({ reservation: r, checkedInAt }: Row): ReservationListItem => ({
   id: r.id,
   performance_id: r.performanceId,
   code: r.code,
   name: r.name,
   email: r.email,
+  locale: r.locale,
   phone: r.phone,
   notes: r.notes,
   party_size: r.partySize,
@@ -41,7 +46,7 @@ const itemJson = ({ reservation: r, checkedInAt }: Row) => ({
 export class ReservationsService {
   constructor(private readonly db: Db) {}
 
-  async list(query: z.infer<typeof reservationListQuery>) {
+  async list(query: ReservationListQuery): Promise<ReservationList> {
     const page = pageOf(query);
     const filter: ReservationFilter = {
       performanceId: query.performance_id,
@@ -54,7 +59,7 @@ export class ReservationsService {
     return { items: items.map(itemJson), total, page: page.page, page_size: page.pageSize };
   }
 
-  async detail(id: number) {
+  async detail(id: number): Promise<ReservationDetail> {
     const found = await findReservationDetail(this.db, id);
     if (!found) throw notFound('Reservation not found.');
     const [checkIn, emails, history] = await Promise.all([

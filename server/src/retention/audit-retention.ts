@@ -1,7 +1,6 @@
-import { and, eq, inArray } from 'drizzle-orm';
 import { readAuditDetails, type AuditDetails } from '../../../shared/src/audit-details.js';
 import type { Executor } from '../db/client.js';
-import { auditLog } from '../db/schema.js';
+import { auditEntriesOf, rewriteAuditEntry } from './retention-repository.js';
 
 /** Fields of a reservation whose values are the guest's personal data. */
 const PERSONAL_FIELDS = new Set(['name', 'email', 'phone', 'notes']);
@@ -28,15 +27,8 @@ export function withoutGuestData(details: AuditDetails): AuditDetails {
  * seats, times) without the values. Runs in the retention job's transaction.
  */
 export async function eraseGuestDataInAudit(tx: Executor, reservationIds: number[]): Promise<void> {
-  const rows = await tx
-    .select({ id: auditLog.id, details: auditLog.details })
-    .from(auditLog)
-    .where(and(eq(auditLog.entityType, 'reservation'), inArray(auditLog.entityId, reservationIds), inArray(auditLog.action, ACTIONS_WITH_PERSONAL_DATA)));
-  for (const row of rows) {
+  for (const row of await auditEntriesOf(tx, reservationIds, ACTIONS_WITH_PERSONAL_DATA)) {
     const details = readAuditDetails(row.details);
-    await tx
-      .update(auditLog)
-      .set({ summary: ERASED, details: details ? withoutGuestData(details) : null })
-      .where(eq(auditLog.id, row.id));
+    await rewriteAuditEntry(tx, row.id, { summary: ERASED, details: details ? withoutGuestData(details) : null });
   }
 }

@@ -13,7 +13,8 @@ afterAll(() => ctx.close());
 describe('personal data retention', () => {
   it('erases guests of performances older than the retention period and keeps the counts', async () => {
     const { db } = ctx.services.database;
-    const old = await aPerformance(ctx, { capacity: 10 });
+    // Admitted at its door (open now), then its date is moved into the past below.
+    const old = await aPerformance(ctx, { capacity: 10, startsAt: new Date(Date.now() + 3_600_000) });
     const recent = await aPerformance(ctx, { capacity: 10 });
     const gone = await aConfirmedReservation(ctx, old.performance.id, 3);
     const kept = await aConfirmedReservation(ctx, recent.performance.id, 2);

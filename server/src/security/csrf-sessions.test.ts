@@ -198,7 +198,7 @@ async function aWaitingEntry() {
   const to = `waiting-${randomUUID()}@example.com`;
   const entry = await ctx.services.waitlist.join(performance.id, { name: 'Luca', email: to, party_size: 1 });
   await ctx.services.waitlist.confirmJoin(await tokenMailedTo(to));
-  return { entryId: entry.id, performanceId: performance.id, booked, to };
+  return { entryId: entry.entry_id, performanceId: performance.id, booked, to };
 }
 
 /** A cancellation frees the seat and the first in line is offered it by email. */

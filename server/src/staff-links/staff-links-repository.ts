@@ -2,8 +2,6 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { staffTokens, users, type StaffTokenPurpose } from '../db/schema.js';
 
-export type StaffTokenRow = typeof staffTokens.$inferSelect;
-
 export async function insertStaffToken(
   db: Executor,
   values: { userId: number; purpose: StaffTokenPurpose; tokenHash: string; expiresAt: Date; createdByUserId: number | null },

@@ -10,8 +10,8 @@ import type { Env } from '../env.js';
 import { AppError, invalidToken, notFound } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { generateToken, hashToken, looksLikeToken } from '../lib/tokens.js';
+import { DEFAULT_LOCALE, type Locale } from '../../../shared/src/locale.js';
 import { enqueueMail } from '../mail/mail-repository.js';
-import type { StaffLinkPayload } from '../mail/staff-templates.js';
 import type { Throttle } from '../throttle/throttle-service.js';
 import { findUser, updateUser } from '../users/users-repository.js';
 import { closeOpenStaffTokens, findStaffTokenForUpdate, insertStaffToken } from './staff-links-repository.js';
@@ -72,7 +72,7 @@ export class StaffLinks {
    * client gets a 429 (that tells nothing about accounts); past the per-email limit nothing more
    * is sent, silently, so that nobody can flood a colleague's mailbox.
    */
-  async requestReset(email: string, ip: string): Promise<void> {
+  async requestReset(email: string, ip: string, locale: Locale = DEFAULT_LOCALE): Promise<void> {
     await this.throttle.hit('password_reset_ip', ip, this.env.THROTTLE_PASSWORD_RESET_IP);
     const normalized = email.trim().toLowerCase();
     const work = this.throttle
@@ -80,7 +80,7 @@ export class StaffLinks {
       .then(async () => {
         const user = await findUserByEmail(this.db, normalized);
         if (!user?.active) return;
-        await this.db.transaction((tx) => this.issue(tx, user, 'password_reset', null));
+        await this.db.transaction((tx) => this.issue(tx, user, 'password_reset', null, locale));
         this.kickMail();
       })
       .catch((error: unknown) => {
@@ -127,7 +127,8 @@ export class StaffLinks {
     });
   }
 
-  private async issue(tx: Executor, user: UserRow, purpose: StaffTokenPurpose, by: SessionUser | null): Promise<void> {
+  /** `locale`: a reset speaks the asking browser's language; an invitation Italian (staff-templates.ts). */
+  private async issue(tx: Executor, user: UserRow, purpose: StaffTokenPurpose, by: SessionUser | null, locale: Locale = DEFAULT_LOCALE): Promise<void> {
     const now = this.now();
     const raw = generateToken();
     const expiresAt = new Date(now.getTime() + TTL_MS);
@@ -137,17 +138,11 @@ export class StaffLinks {
     const base = this.env.SITE_BASE_URL.replace(/\/+$/, '');
     // In the fragment: never sent to the server by the browser, so never in a proxy's log.
     const link = `${base}/admin/set-password#token=${raw}${purpose === 'password_reset' ? '&reset=1' : ''}`;
-    const payload: StaffLinkPayload = {
-      name: user.displayName || user.email,
-      ...(by && { invitedBy: by.displayName || by.email }),
-      link,
-      expiresAt: expiresAt.toISOString(),
-    };
-    await enqueueMail(tx, {
-      kind: purpose === 'invitation' ? 'staff_invitation' : 'staff_password_reset',
-      recipient: user.email,
-      reservationId: null,
-      payload: { ...payload },
-    });
+    await enqueueMail(
+      tx,
+      purpose === 'invitation' ? 'staff_invitation' : 'staff_password_reset',
+      { locale, name: user.displayName || user.email, ...(by && { invitedBy: by.displayName || by.email }), link, expiresAt: expiresAt.toISOString() },
+      { recipient: user.email, reservationId: null },
+    );
   }
 }

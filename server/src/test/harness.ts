@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 import { createApp } from '../app.js';
 import { hashPassword } from '../auth/passwords.js';
@@ -10,6 +12,7 @@ import { startRuntime, type Runtime } from '../server.js';
 import { createServices, type Services } from '../services.js';
 import { performances, shows, users, venues, type UserRole } from '../db/schema.js';
 import { databaseFromTemplate } from './pg-global-setup.js';
+import { checkAnswer } from './answer-check.js';
 
 /**
  * Test runtime: the real app on a real database, PGlite in memory or a fresh PostgreSQL
@@ -68,6 +71,13 @@ export interface TestContext {
 }
 
 /**
+ * The web apps the test app serves: three stand-in index pages beside this file, so the tests of
+ * pages (headers, fuzzing, the client-side routing fallback) answer alike with or without a
+ * `vite build` in dist/. The browser tests (pwa/e2e) serve the real build.
+ */
+const TEST_WEB_ROOT = fileURLToPath(new URL('./web-root/', import.meta.url));
+
+/**
  * `realSmtp`: deliver through nodemailer to SMTP_URL (given in overrides) instead of capturing
  * messages in memory.
  */
@@ -80,7 +90,7 @@ export async function createTestContext(
   const mail = new CapturingTransport();
   const logs = new LogCapture();
   const logger: Logger = createLogger(env.LOG_LEVEL, logs.stream);
-  const runtime = await startRuntime(env, { logger, ...(!options.realSmtp && { transport: mail }) });
+  const runtime = await startRuntime(env, { logger, webRoot: TEST_WEB_ROOT, ...(!options.realSmtp && { transport: mail }) });
   return {
     runtime,
     services: runtime.services,
@@ -91,7 +101,7 @@ export async function createTestContext(
     withEnv(extra, options = {}) {
       const otherEnv = testEnv({ ...overrides, ...(url && { DATABASE_URL: url }), ...extra });
       const services = createServices({ env: otherEnv, database: runtime.services.database, logger, transport: mail, ...(options.now && { now: options.now }) });
-      return { services, client: new TestClient(createApp(services), otherEnv) };
+      return { services, client: new TestClient(createApp(services, { webRoot: TEST_WEB_ROOT }), otherEnv) };
     },
     close: () => runtime.close(),
   };
@@ -136,13 +146,14 @@ export class TestClient {
     const response = await this.app.request(`http://localhost${path}`, init, {
       incoming: { socket: { remoteAddress: options.ip ?? '127.0.0.1' } },
     });
-    const text = await response.text();
+    const text = await decodedText(response);
     let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {
       // Not JSON (e.g. a 404 page): tests then assert on `text`.
     }
+    checkAnswer(method, path, response.status, response.headers, text, parsed);
     return { status: response.status, headers: response.headers, body: parsed, text };
   }
 
@@ -163,6 +174,16 @@ export class TestClient {
     const cookie = response.headers.get('set-cookie') ?? '';
     return cookie.split(';')[0]!;
   }
+}
+
+/** The body as text, inflated when the app compressed it (as a browser would). */
+async function decodedText(response: Response): Promise<string> {
+  const bytes = Buffer.from(await response.arrayBuffer());
+  const encoding = response.headers.get('content-encoding');
+  if (encoding === 'gzip') return gunzipSync(bytes).toString('utf8');
+  if (encoding === 'br') return brotliDecompressSync(bytes).toString('utf8');
+  if (encoding === 'deflate') return inflateSync(bytes).toString('utf8');
+  return bytes.toString('utf8');
 }
 
 // ── Factories ───────────────────────────────────────────────────────────────

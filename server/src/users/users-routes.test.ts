@@ -209,7 +209,7 @@ describe('POST /api/admin/users', () => {
     );
     expect(response.status).toBe(409);
     expect(response.body.status).toBe('conflict');
-    expect(response.body.errors.email).toBeDefined();
+    expect(response.body.errors).toEqual({ email: [{ code: 'email_taken' }] });
     const rows = await ctx.services.database.db.select().from(users).where(eq(users.email, existing.email));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ role: 'content', passwordHash: existing.passwordHash });

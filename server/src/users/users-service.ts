@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { AdminUser, SessionsEnded } from '../../../shared/src/auth-contracts.js';
 import type { userCreateSchema, userUpdateSchema } from '../../../shared/src/contracts.js';
 import { auditChanges } from '../audit/audit-changes.js';
 import { insertAudit } from '../audit/audit-repository.js';
@@ -14,7 +15,8 @@ import { closeOpenStaffTokens } from '../staff-links/staff-links-repository.js';
 import type { StaffLinks } from '../staff-links/staff-links-service.js';
 import { findUser, listUsers, updateUser } from './users-repository.js';
 
-const userJson = (u: typeof users.$inferSelect) => ({
+/** A staff account as the Users page shows it (the session's own user is auth's `sessionUserSchema`, a smaller answer). */
+const adminUserJson = (u: typeof users.$inferSelect): AdminUser => ({
   id: u.id,
   email: u.email,
   display_name: u.displayName,
@@ -35,12 +37,12 @@ export class UsersService {
     private readonly staffLinks: StaffLinks,
   ) {}
 
-  async list() {
-    return (await listUsers(this.db)).map(userJson);
+  async list(): Promise<AdminUser[]> {
+    return (await listUsers(this.db)).map(adminUserJson);
   }
 
   /** Without a password the user is invited: they choose one through an emailed link. */
-  async create(input: z.infer<typeof userCreateSchema>, actor: SessionUser) {
+  async create(input: z.infer<typeof userCreateSchema>, actor: SessionUser): Promise<AdminUser> {
     const row = await this.db.transaction(async (tx) => {
       const created = await this.auth.createUser(
         { email: input.email, password: input.password ?? null, role: input.role, displayName: input.display_name ?? '' },
@@ -55,10 +57,10 @@ export class UsersService {
       return user;
     });
     if (input.password === undefined) this.staffLinks.kickMail();
-    return userJson(row);
+    return adminUserJson(row);
   }
 
-  async update(id: number, input: z.infer<typeof userUpdateSchema>, actor: SessionUser) {
+  async update(id: number, input: z.infer<typeof userUpdateSchema>, actor: SessionUser): Promise<AdminUser> {
     if (id === actor.id && (input.active === false || (input.role && input.role !== 'admin'))) {
       // The last door out of the admin must not be closed from the inside by accident.
       throw new AppError('conflict', 'You cannot deactivate yourself or remove your own admin role.');
@@ -72,7 +74,7 @@ export class UsersService {
       // Nothing to change: an UPDATE with an empty SET is a query error (a 500), and nothing to audit.
       const user = await findUser(this.db, id);
       if (!user) throw notFound('User not found.');
-      return userJson(user);
+      return adminUserJson(user);
     }
     return this.db.transaction(async (tx) => {
       const before = await findUser(tx, id);
@@ -91,7 +93,7 @@ export class UsersService {
         summary: `${user.email}: ${changes}`,
         details: { changes: auditChanges(before, user, { display_name: 'displayName', role: 'role', active: 'active' }) },
       });
-      return userJson(user);
+      return adminUserJson(user);
     });
   }
 
@@ -109,7 +111,7 @@ export class UsersService {
   }
 
   /** Lets a locked account sign in again at once: no failures, no wait. Audited only when it changed something. */
-  async unlock(id: number, actor: SessionUser) {
+  async unlock(id: number, actor: SessionUser): Promise<AdminUser> {
     return this.db.transaction(async (tx) => {
       const before = await findUser(tx, id);
       if (!before) throw notFound('User not found.');
@@ -128,12 +130,12 @@ export class UsersService {
           },
         });
       }
-      return userJson((await findUser(tx, id))!);
+      return adminUserJson((await findUser(tx, id))!);
     });
   }
 
   /** Signs the user out everywhere (a lost phone, a shared laptop). */
-  async endSessions(id: number, actor: SessionUser): Promise<{ ended: number }> {
+  async endSessions(id: number, actor: SessionUser): Promise<SessionsEnded> {
     return this.db.transaction(async (tx) => {
       const user = await findUser(tx, id);
       if (!user) throw notFound('User not found.');

@@ -42,7 +42,7 @@ describe(`waiting list under contention (${databaseKind()})`, () => {
       // Ten parties join the list (sold out now) and confirm their opt-in.
       for (let i = 0; i < 10; i += 1) {
         const entry = await ctx.services.waitlist.join(performance.id, { name: `W${i}`, email: `w${seed}-${i}@example.com`, party_size: 1 + Math.floor(rand() * 3) });
-        const token = await joinTokenOf(entry.id);
+        const token = await joinTokenOf(entry.entry_id);
         await ctx.services.waitlist.confirmJoin(token);
       }
       const { cookie } = await loggedIn(ctx, 'admin');
@@ -81,7 +81,7 @@ describe(`waiting list under contention (${databaseKind()})`, () => {
 async function joinTokenOf(entryId: number): Promise<string> {
   // The raw token exists only in the email: read it from the queued payload, as the guest would.
   await ctx.services.mailWorker.drain();
-  const mail = [...ctx.mail.sent].reverse().find((m) => /Waiting list: confirm/.test(m.subject) && m.text.includes('#token='));
+  const mail = [...ctx.mail.sent].reverse().find((m) => /^Lista d’attesa, conferma:/.test(m.subject) && m.text.includes('#token='));
   const token = /#token=([\w-]+)/.exec(mail!.text)![1]!;
   const found = await ctx.services.database.db.execute(sql`select entry_id from waitlist_tokens where token_hash = ${hashToken(token)}`);
   const rows = (Array.isArray(found) ? found : (found as { rows: { entry_id: number }[] }).rows) as { entry_id: number }[];
@@ -95,7 +95,7 @@ async function liveOfferTokens(performanceId: number): Promise<string[]> {
   const offered = await ctx.services.database.db.select().from(waitlistEntries).where(eq(waitlistEntries.performanceId, performanceId));
   const emails = new Set(offered.filter((e) => e.status === 'offered').map((e) => e.email));
   return ctx.mail.sent
-    .filter((m) => emails.has(m.to) && /Seats for you/.test(m.subject))
+    .filter((m) => emails.has(m.to) && /^Posti liberi per te:/.test(m.subject))
     .map((m) => /#token=([\w-]+)/.exec(m.text)![1]!);
 }
 

@@ -6,8 +6,9 @@ import type { Executor } from '../db/client.js';
 import type { Env } from '../env.js';
 import { generateToken, hashToken } from '../lib/tokens.js';
 import { enqueueMail } from '../mail/mail-repository.js';
-import type { OfferPayload } from '../mail/waitlist-templates.js';
+import { guestMailFields } from '../mail/mail-payloads.js';
 import type { PerformanceForBooking } from '../bookings/booking-repository.js';
+import type { SeatsChanged } from '../seats/seats-changed.js';
 import { insertWaitlistToken, lockWaitingEntries, retireOfferTokens, updateEntry, type WaitlistEntryRow } from './waitlist-repository.js';
 
 /**
@@ -18,8 +19,13 @@ import { insertWaitlistToken, lockWaitingEntries, retireOfferTokens, updateEntry
  * Lock order everywhere in the list: performance, then entries. Confirmations and cancellations
  * lock their reservation, then the performance; nothing locks an entry before a performance.
  */
-export class WaitlistOffers {
+export class WaitlistOffers implements SeatsChanged {
   constructor(private readonly env: Env) {}
+
+  /** Seats freed by someone else's change (a cancellation, a smaller party, more seats): offered on. */
+  async seatsFreed(tx: Executor, performanceId: number, now: Date): Promise<number> {
+    return (await this.offerFreedSeats(tx, performanceId, now)).length;
+  }
 
   /** Offers what is free now to the entries next in line that fit (first come, first served). */
   async offerFreedSeats(tx: Executor, performanceId: number, now: Date): Promise<WaitlistEntryRow[]> {
@@ -50,16 +56,12 @@ export class WaitlistOffers {
     await retireOfferTokens(tx, entry.id, now);
     const raw = generateToken();
     await insertWaitlistToken(tx, { entryId: entry.id, purpose: 'offer', tokenHash: hashToken(raw), expiresAt });
-    const payload: OfferPayload = {
-      name: entry.name,
-      showTitle: performance.showTitle,
-      venueName: performance.venueName,
-      startsAt: performance.startsAt.toISOString(),
-      partySize: entry.partySize,
-      offerUrl: waitlistOfferUrl(this.env.SITE_BASE_URL, raw),
-      expiresAt: expiresAt.toISOString(),
-    };
-    await enqueueMail(tx, { kind: 'waitlist_offer', recipient: entry.email, reservationId: null, payload: { ...payload } });
+    await enqueueMail(
+      tx,
+      'waitlist_offer',
+      { ...guestMailFields(entry, performance), offerUrl: waitlistOfferUrl(this.env.SITE_BASE_URL, raw), expiresAt: expiresAt.toISOString() },
+      { recipient: entry.email, reservationId: null },
+    );
     await insertAudit(tx, {
       actorUserId,
       action: 'waitlist.offer',

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, lt, lte, sql } from 'drizzle-orm';
+import type { Locale } from '../../../shared/src/locale.js';
 import type { Executor } from '../db/client.js';
 import {
   waitlistEntries,
@@ -12,7 +13,7 @@ export type WaitlistTokenRow = typeof waitlistTokens.$inferSelect;
 
 export async function insertEntry(
   db: Executor,
-  values: { performanceId: number; name: string; email: string; partySize: number },
+  values: { performanceId: number; name: string; email: string; partySize: number; locale: Locale },
 ): Promise<WaitlistEntryRow> {
   return (await db.insert(waitlistEntries).values(values).returning())[0]!;
 }

@@ -2,7 +2,8 @@ import { Hono, type Context } from 'hono';
 import { tokenBodySchema, waitlistJoinSchema } from '../../../shared/src/contracts.js';
 import type { AppEnv } from '../app-context.js';
 import { currentUser, requireRole } from '../auth/auth-middleware.js';
-import { performanceSummaryJson } from '../bookings/booking-routes.js';
+import { guestLocale } from '../lib/accept-language.js';
+import { answer } from '../lib/answer.js';
 import { clientIp } from '../lib/client-ip.js';
 import { idParam, jsonBody } from '../lib/http.js';
 
@@ -20,39 +21,13 @@ export const waitlistRoutes = new Hono<AppEnv>()
     await services.throttle.hit('reservation_create', clientIp(c, services.env.TRUST_PROXY), services.env.THROTTLE_RESERVATION_CREATE);
     const performanceId = idParam(c);
     const input = await jsonBody(c, waitlistJoinSchema(services.env.MAX_PARTY_SIZE));
-    const entry = await services.waitlist.join(performanceId, input);
-    return c.json({ entry_id: entry.id, status: entry.status, party_size: entry.partySize }, 201);
+    const locale = guestLocale(input.locale, c.req.header('accept-language'));
+    return answer(c, 'POST /api/performances/:id/waitlist', await services.waitlist.join(performanceId, { ...input, locale }), 201);
   })
-  .post('/waitlist/confirm', async (c) => {
-    const { entry, position, performance } = await c.var.services.waitlist.confirmJoin(await throttledToken(c));
-    return c.json({ status: entry.status, party_size: entry.partySize, position, performance: performanceSummaryJson(performance) });
-  })
-  .post('/waitlist/offer', async (c) => {
-    const { entry, performance } = await c.var.services.waitlist.offerDetails(await throttledToken(c));
-    return c.json({
-      status: entry.status,
-      party_size: entry.partySize,
-      offer_expires_at: entry.offerExpiresAt?.toISOString() ?? null,
-      performance: performanceSummaryJson(performance),
-    });
-  })
-  .post('/waitlist/accept', async (c) => {
-    const taken = await c.var.services.waitlist.accept(await throttledToken(c));
-    // The same answer as a confirmation: the page goes on to the ticket the same way.
-    return c.json({
-      reservation_id: taken.reservation.id,
-      status: taken.reservation.status,
-      party_size: taken.reservation.partySize,
-      qr_code_url: taken.qrCodeUrl,
-      qr_code_image: taken.qrCodeImage,
-      name: taken.reservation.name,
-      code: taken.reservation.code,
-    });
-  })
-  .post('/waitlist/decline', async (c) => {
-    await c.var.services.waitlist.decline(await throttledToken(c));
-    return c.json({ status: 'removed' });
-  });
+  .post('/waitlist/confirm', async (c) => answer(c, 'POST /api/waitlist/confirm', await c.var.services.waitlist.confirmJoin(await throttledToken(c))))
+  .post('/waitlist/offer', async (c) => answer(c, 'POST /api/waitlist/offer', await c.var.services.waitlist.offerDetails(await throttledToken(c))))
+  .post('/waitlist/accept', async (c) => answer(c, 'POST /api/waitlist/accept', await c.var.services.waitlist.accept(await throttledToken(c))))
+  .post('/waitlist/decline', async (c) => answer(c, 'POST /api/waitlist/decline', await c.var.services.waitlist.decline(await throttledToken(c))));
 
 /**
  * Box office (and admins): each performance's list, removals, and offers out of turn. Mounted
@@ -60,6 +35,8 @@ export const waitlistRoutes = new Hono<AppEnv>()
  */
 const boxOffice = requireRole('box_office');
 export const waitlistAdminRoutes = new Hono<AppEnv>()
-  .get('/performances/:id/waitlist', boxOffice, async (c) => c.json({ entries: await c.var.services.waitlist.list(idParam(c)) }))
-  .post('/waitlist/:id/offer', boxOffice, async (c) => c.json(await c.var.services.waitlist.offerManually(idParam(c), currentUser(c))))
-  .delete('/waitlist/:id', boxOffice, async (c) => c.json(await c.var.services.waitlist.remove(idParam(c), currentUser(c))));
+  .get('/performances/:id/waitlist', boxOffice, async (c) => answer(c, 'GET /api/admin/performances/:id/waitlist', await c.var.services.waitlist.list(idParam(c))))
+  .post('/waitlist/:id/offer', boxOffice, async (c) =>
+    answer(c, 'POST /api/admin/waitlist/:id/offer', await c.var.services.waitlist.offerManually(idParam(c), currentUser(c))),
+  )
+  .delete('/waitlist/:id', boxOffice, async (c) => answer(c, 'DELETE /api/admin/waitlist/:id', await c.var.services.waitlist.remove(idParam(c), currentUser(c))));

@@ -1,9 +1,20 @@
 import { availableSeats } from '../../../shared/src/availability.js';
-import type { WaitlistJoinInput } from '../../../shared/src/contracts.js';
+import type {
+  GuestTicket,
+  WaitlistDeclined,
+  WaitlistEntry,
+  WaitlistEntryList,
+  WaitlistJoined,
+  WaitlistJoinInput,
+  WaitlistOffer,
+  WaitlistPlace,
+} from '../../../shared/src/contracts.js';
+import { DEFAULT_LOCALE } from '../../../shared/src/locale.js';
+import { isLiveWaitlistStatus } from '../../../shared/src/statuses.js';
 import { insertAudit } from '../audit/audit-repository.js';
 import type { SessionUser } from '../auth/sessions.js';
-import { loadPerformanceForBooking, type PerformanceForBooking, type ReservationRow } from '../bookings/booking-repository.js';
-import type { BookingService } from '../bookings/booking-service.js';
+import { loadPerformanceForBooking, type PerformanceForBooking } from '../bookings/booking-repository.js';
+import { guestTicket, performanceSummary, type BookingService } from '../bookings/booking-service.js';
 import { qrCodeDataUrl, waitlistJoinUrl } from '../bookings/links.js';
 import type { Db, Executor } from '../db/client.js';
 import type { WaitlistTokenPurpose } from '../db/schema.js';
@@ -11,7 +22,7 @@ import type { Env } from '../env.js';
 import { AppError, invalidToken, notFound } from '../lib/errors.js';
 import { generateToken, hashToken, looksLikeToken } from '../lib/tokens.js';
 import { enqueueMail } from '../mail/mail-repository.js';
-import type { WaitlistConfirmationPayload } from '../mail/waitlist-templates.js';
+import { guestMailFields } from '../mail/mail-payloads.js';
 import type { WaitlistOffers } from './waitlist-offers.js';
 import {
   countEntriesByStatus,
@@ -29,15 +40,6 @@ import {
   type WaitlistTokenRow,
 } from './waitlist-repository.js';
 
-export interface TakenOffer {
-  reservation: ReservationRow;
-  qrCodeUrl: string;
-  qrCodeImage: string;
-  rawCheckInToken: string;
-}
-
-type PerformanceSummary = Pick<PerformanceForBooking, 'id' | 'showTitle' | 'venueName' | 'startsAt'>;
-
 /**
  * The waiting list of sold-out performances: double opt-in, offers that hold seats for a while,
  * taking an offer (a confirmed reservation), and the expiry that passes seats down the line.
@@ -54,7 +56,7 @@ export class WaitlistService {
   ) {}
 
   /** A visitor asks for a place in line; the entry waits for the email link's confirmation. */
-  async join(performanceId: number, input: WaitlistJoinInput): Promise<WaitlistEntryRow> {
+  async join(performanceId: number, input: WaitlistJoinInput): Promise<WaitlistJoined> {
     const entry = await this.db.transaction(async (tx) => {
       const now = this.now();
       const performance = await loadPerformanceForBooking(tx, performanceId, { lock: false });
@@ -64,31 +66,34 @@ export class WaitlistService {
       if (input.party_size <= available) {
         throw new AppError('seats_available', `${available} seats are available: book them instead.`, { data: { available_seats: available } });
       }
-      const entry = await insertEntry(tx, { performanceId, name: input.name, email: input.email, partySize: input.party_size });
+      const entry = await insertEntry(tx, {
+        performanceId,
+        name: input.name,
+        email: input.email,
+        partySize: input.party_size,
+        locale: input.locale ?? DEFAULT_LOCALE,
+      });
       const raw = generateToken();
-      const expiresAt = new Date(now.getTime() + this.env.CONFIRMATION_TOKEN_TTL);
+      // Never after the start: joining the line of a performance that began helps nobody.
+      const expiresAt = new Date(Math.min(now.getTime() + this.env.CONFIRMATION_TOKEN_TTL, performance.startsAt.getTime()));
       await insertWaitlistToken(tx, { entryId: entry.id, purpose: 'join', tokenHash: hashToken(raw), expiresAt });
-      const payload: WaitlistConfirmationPayload = {
-        name: entry.name,
-        showTitle: performance.showTitle,
-        venueName: performance.venueName,
-        startsAt: performance.startsAt.toISOString(),
-        partySize: entry.partySize,
-        confirmUrl: waitlistJoinUrl(this.env.SITE_BASE_URL, raw),
-        expiresAt: expiresAt.toISOString(),
-      };
-      await enqueueMail(tx, { kind: 'waitlist_confirmation', recipient: entry.email, reservationId: null, payload: { ...payload } });
+      await enqueueMail(
+        tx,
+        'waitlist_confirmation',
+        { ...guestMailFields(entry, performance), confirmUrl: waitlistJoinUrl(this.env.SITE_BASE_URL, raw), expiresAt: expiresAt.toISOString() },
+        { recipient: entry.email, reservationId: null },
+      );
       return entry;
     });
     this.afterCommit();
-    return entry;
+    return { entry_id: entry.id, status: 'pending', party_size: entry.partySize };
   }
 
   /**
    * The opt-in link: the entry takes its place in line. Seats may already be free (nobody else
    * was waiting): the offer round runs at once. A second click reports the entry as it is.
    */
-  async confirmJoin(rawToken: string): Promise<{ entry: WaitlistEntryRow; position: number; performance: PerformanceSummary }> {
+  async confirmJoin(rawToken: string): Promise<WaitlistPlace> {
     const result = await this.underPerformanceLock(rawToken, 'join', async (tx, token, entry, performance, now) => {
       if (entry.status === 'pending') {
         if (token.usedAt) throw invalidToken('The link is invalid.');
@@ -99,23 +104,32 @@ export class WaitlistService {
       }
       const current = (await findEntry(tx, entry.id))!;
       const position = current.status === 'waiting' ? await this.positionOf(tx, current) : 0;
-      return { entry: current, position, performance: summary(performance) };
+      return { status: current.status, party_size: current.partySize, position, performance: performanceSummary(performance) };
     });
     this.afterCommit();
     return result;
   }
 
   /** What an offer link holds, without taking it (the page shows it before the visitor decides). */
-  async offerDetails(rawToken: string): Promise<{ entry: WaitlistEntryRow; performance: PerformanceSummary }> {
+  async offerDetails(rawToken: string): Promise<WaitlistOffer> {
     const found = await this.findByToken(rawToken, 'offer');
     const performance = await loadPerformanceForBooking(this.db, found.entry.performanceId, { lock: false });
     if (!performance) throw notFound('Performance not found.');
-    this.assertOfferOpen(found.token, found.entry, this.now());
-    return { entry: found.entry, performance: summary(performance) };
+    const { entry } = found;
+    this.assertOfferOpen(found.token, entry, this.now());
+    return {
+      status: 'offered',
+      party_size: entry.partySize,
+      offer_expires_at: entry.offerExpiresAt?.toISOString() ?? null,
+      performance: performanceSummary(performance),
+    };
   }
 
-  /** Takes the held seats: a confirmed reservation and its ticket, in the same transaction. */
-  async accept(rawToken: string): Promise<TakenOffer> {
+  /**
+   * Takes the held seats: a confirmed reservation and its ticket, in the same transaction. The
+   * answer is a confirmation's: the page goes on to the ticket the same way.
+   */
+  async accept(rawToken: string): Promise<GuestTicket> {
     const taken = await this.underPerformanceLock(rawToken, 'offer', async (tx, token, entry, performance, now) => {
       this.assertOfferOpen(token, entry, now);
       if (!this.offers.openForOffers(performance, now)) throw new AppError('booking_closed', 'Booking is closed for this performance.');
@@ -129,11 +143,11 @@ export class WaitlistService {
       return created;
     });
     this.afterCommit();
-    return { ...taken, qrCodeImage: await qrCodeDataUrl(taken.qrCodeUrl) };
+    return guestTicket(taken.reservation, taken.qrCodeUrl, await qrCodeDataUrl(taken.qrCodeUrl));
   }
 
   /** "No thanks": the held seats go to the next in line at once. */
-  async decline(rawToken: string): Promise<void> {
+  async decline(rawToken: string): Promise<WaitlistDeclined> {
     await this.underPerformanceLock(rawToken, 'offer', async (tx, token, entry, performance, now) => {
       this.assertOfferOpen(token, entry, now);
       await updateEntry(tx, entry.id, { status: 'removed', updatedAt: now });
@@ -142,6 +156,7 @@ export class WaitlistService {
       await this.offers.offerFreedSeats(tx, performance.id, now);
     });
     this.afterCommit();
+    return { status: 'removed' };
   }
 
   /** The scheduled job: lapsed offers expire and their seats pass down the line. */
@@ -160,23 +175,17 @@ export class WaitlistService {
     return expired;
   }
 
-  /** Seats were added or freed outside a cancellation (an admin changed the numbers). */
-  async seatsChanged(performanceId: number): Promise<void> {
-    const offered = await this.db.transaction((tx) => this.offers.offerFreedSeats(tx, performanceId, this.now()));
-    if (offered.length > 0) this.afterCommit();
-  }
-
   // --- Staff ---------------------------------------------------------------------------------
 
-  async list(performanceId: number) {
+  async list(performanceId: number): Promise<WaitlistEntryList> {
     const entries = await listEntries(this.db, performanceId);
-    return entries.map(entryJson);
+    return { entries: entries.map(entryJson) };
   }
 
   /** Removes someone from the list; seats their offer held go to the next in line. */
-  async remove(entryId: number, actor: SessionUser) {
+  async remove(entryId: number, actor: SessionUser): Promise<WaitlistEntry> {
     return this.underEntryLock(entryId, async (tx, entry, performance, now) => {
-      if (!['pending', 'waiting', 'offered'].includes(entry.status)) throw new AppError('offer_closed', 'This entry is no longer on the list.');
+      if (!isLiveWaitlistStatus(entry.status)) throw new AppError('offer_closed', 'This entry is no longer on the list.');
       const updated = await updateEntry(tx, entry.id, { status: 'removed', updatedAt: now });
       await insertAudit(tx, { actorUserId: actor.id, action: 'waitlist.remove', entityType: 'performance', entityId: performance.id, summary: `entry ${entry.id} (${entry.status})`, details: { waitlist_entry: entry.id, seats: entry.partySize, previous_status: entry.status } });
       if (entry.status === 'offered') await this.offers.offerFreedSeats(tx, performance.id, now);
@@ -185,7 +194,7 @@ export class WaitlistService {
   }
 
   /** Staff offer seats to a chosen entry out of turn (a regular, someone who phoned). */
-  async offerManually(entryId: number, actor: SessionUser) {
+  async offerManually(entryId: number, actor: SessionUser): Promise<WaitlistEntry> {
     return this.underEntryLock(entryId, async (tx, entry, performance, now) => {
       if (entry.status !== 'waiting' && entry.status !== 'expired') throw new AppError('offer_closed', 'Only entries waiting in line can be offered seats.');
       if (!this.offers.openForOffers(performance, now)) throw new AppError('booking_closed', 'Booking is closed for this performance.');
@@ -260,9 +269,8 @@ export class WaitlistService {
   }
 }
 
-const summary = (p: PerformanceForBooking): PerformanceSummary => ({ id: p.id, showTitle: p.showTitle, venueName: p.venueName, startsAt: p.startsAt });
-
-export function entryJson(e: WaitlistEntryRow) {
+/** An entry as the box office sees it. */
+function entryJson(e: WaitlistEntryRow): WaitlistEntry {
   return {
     id: e.id,
     performance_id: e.performanceId,

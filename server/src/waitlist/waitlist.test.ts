@@ -43,7 +43,7 @@ async function waiting(performanceId: number, partySize: number): Promise<string
   const to = email();
   const joined = await ctx.client.post(`/api/performances/${performanceId}/waitlist`, { name: 'Luca Bianchi', email: to, party_size: partySize });
   expect(joined.status).toBe(201);
-  const link = await linkTo(to, /Waiting list: confirm/);
+  const link = await linkTo(to, /^Lista d’attesa, conferma:/);
   const confirmed = await ctx.client.post('/api/waitlist/confirm', { token: tokenFromUrl(link) });
   expect(confirmed.status).toBe(200);
   return to;
@@ -68,7 +68,7 @@ describe('joining the waiting list', () => {
     expect(joined.body).toEqual({ entry_id: expect.any(Number), status: 'pending', party_size: 2 });
     expect((await entryOf(to)).status).toBe('pending');
 
-    const link = await linkTo(to, /Waiting list: confirm/);
+    const link = await linkTo(to, /^Lista d’attesa, conferma:/);
     expect(link).toMatch(/\/waitlist\/confirm#token=/);
     const confirmed = await ctx.client.post('/api/waitlist/confirm', { token: tokenFromUrl(link) });
     expect(confirmed.status).toBe(200);
@@ -108,7 +108,7 @@ describe('offers', () => {
     const blocked = await ctx.client.post(`/api/performances/${performance.id}/reservations`, { name: 'X', email: email(), party_size: 1 });
     expect(blocked.body.status).toBe('insufficient_seats');
 
-    const link = await linkTo(small, /Seats for you/);
+    const link = await linkTo(small, /^Posti liberi per te:/);
     const details = await ctx.client.post('/api/waitlist/offer', { token: tokenFromUrl(link) });
     expect(details.body).toMatchObject({ status: 'offered', party_size: 2, performance: { id: performance.id } });
     const taken = await ctx.client.post('/api/waitlist/accept', { token: tokenFromUrl(link) });
@@ -119,7 +119,7 @@ describe('offers', () => {
     expect(entry.status).toBe('accepted');
     const [reservation] = await ctx.services.database.db.select().from(reservations).where(eq(reservations.id, entry.reservationId!));
     expect(reservation).toMatchObject({ status: 'confirmed', partySize: 2, email: small });
-    await linkTo(small, /Your ticket/);
+    await linkTo(small, /^Il tuo biglietto:/);
     // Taking it twice is refused with a clear code; the seats are counted once.
     expect((await ctx.client.post('/api/waitlist/accept', { token: tokenFromUrl(link) })).body.status).toBe('already_confirmed');
     expect((await seatsOf(performance.id)).available_seats).toBe(0);
@@ -131,7 +131,7 @@ describe('offers', () => {
     const second = await waiting(performance.id, 2);
     await ctx.services.bookings.cancel(booked[0]!.reservation.id, null);
     expect((await entryOf(first)).status).toBe('offered');
-    const firstLink = await linkTo(first, /Seats for you/);
+    const firstLink = await linkTo(first, /^Posti liberi per te:/);
 
     // Twelve hours and a minute later, seen by services with the clock moved on.
     const { services } = later(ctx.env.WAITLIST_OFFER_TTL + 60_000);
@@ -139,19 +139,19 @@ describe('offers', () => {
     expect((await entryOf(first)).status).toBe('expired');
     expect((await entryOf(second)).status).toBe('offered');
     expect((await ctx.client.post('/api/waitlist/accept', { token: tokenFromUrl(firstLink) })).body.status).toBe('offer_expired');
-    await linkTo(second, /Seats for you/);
+    await linkTo(second, /^Posti liberi per te:/);
   });
 
   it('a new offer to the same entry retires its older link', async () => {
     const { performance, booked } = await soldOut(1, [1]);
     const to = await waiting(performance.id, 1);
     await ctx.services.bookings.cancel(booked[0]!.reservation.id, null);
-    const oldLink = await linkTo(to, /Seats for you/);
+    const oldLink = await linkTo(to, /^Posti liberi per te:/);
     expect(await later(ctx.env.WAITLIST_OFFER_TTL + 60_000).services.waitlist.expireOffers()).toBeGreaterThanOrEqual(1);
     const { cookie } = await loggedIn(ctx, 'box_office');
     const again = await ctx.client.post(`/api/admin/waitlist/${(await entryOf(to)).id}/offer`, {}, { cookie });
     expect(again.body.status).toBe('offered');
-    const newLink = await linkTo(to, /Seats for you/);
+    const newLink = await linkTo(to, /^Posti liberi per te:/);
     expect(newLink).not.toBe(oldLink);
     expect((await ctx.client.post('/api/waitlist/accept', { token: tokenFromUrl(oldLink) })).body.status).toBe('offer_closed');
     expect((await ctx.client.post('/api/waitlist/accept', { token: tokenFromUrl(newLink) })).status).toBe(200);
@@ -162,7 +162,7 @@ describe('offers', () => {
     const first = await waiting(performance.id, 1);
     const second = await waiting(performance.id, 1);
     await ctx.services.bookings.cancel(booked[0]!.reservation.id, null);
-    const link = await linkTo(first, /Seats for you/);
+    const link = await linkTo(first, /^Posti liberi per te:/);
     expect((await ctx.client.post('/api/waitlist/decline', { token: tokenFromUrl(link) })).body).toEqual({ status: 'removed' });
     expect((await entryOf(second)).status).toBe('offered');
   });
@@ -182,7 +182,7 @@ describe('offers', () => {
     const late = email();
     await ctx.client.post(`/api/performances/${other.performance.id}/waitlist`, { name: 'B', email: late, party_size: 1 });
     await ctx.services.bookings.cancel(only.reservation.id, null);
-    const link = await linkTo(late, /Waiting list: confirm/);
+    const link = await linkTo(late, /^Lista d’attesa, conferma:/);
     const confirmed = await ctx.client.post('/api/waitlist/confirm', { token: tokenFromUrl(link) });
     expect(confirmed.body.status).toBe('offered');
   });
@@ -251,7 +251,7 @@ describe('reminders', () => {
     const { services } = later(2 * 86_400_000 + 3_600_000);
     await services.mailWorker.drain();
     await services.mailWorker.drain();
-    const reminders = ctx.mail.sent.filter((m) => m.to === confirmed.reservation.email && /Reminder/.test(m.subject));
+    const reminders = ctx.mail.sent.filter((m) => m.to === confirmed.reservation.email && /^Promemoria:/.test(m.subject));
     expect(reminders).toHaveLength(1);
     expect(reminders[0]!.text).toContain(`/ticket#token=${confirmed.rawCheckInToken}`);
     expect(reminders[0]!.text).toContain(`/ticket#token=${confirmed.rawCheckInToken}&cancel=1`);

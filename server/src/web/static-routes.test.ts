@@ -37,6 +37,7 @@ describe('serving the built web apps', () => {
       expect(await response.text()).toContain('<title>public</title>');
     }
     expect((await routes.request('/favicon-missing.png')).status).toBe(404);
+    for (const url of ['/api', '/api/nothing-here']) expect((await routes.request(url)).status, url).toBe(404);
   });
 
   it('says how to build when the apps are missing', async () => {

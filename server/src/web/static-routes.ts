@@ -53,8 +53,9 @@ export function staticRoutes(webRoot = WEB_ROOT) {
   };
   routes.get('/', publicIndex);
   routes.get('/*', serveStatic({ root: relativeRoot }), async (c, next) => {
-    // Paths that look like files or API calls are real 404s, not pages.
-    if (c.req.path.startsWith('/api/') || /\.[a-z0-9]+$/i.test(c.req.path)) return next();
+    // Paths that look like files or API calls are real 404s, not pages (`/api/` arrives as `/api`).
+    const api = c.req.path === '/api' || c.req.path.startsWith('/api/');
+    if (api || /\.[a-z0-9]+$/i.test(c.req.path)) return next();
     return publicIndex(c);
   });
   return routes;

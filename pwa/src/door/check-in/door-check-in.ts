@@ -1,7 +1,7 @@
 import type { RevokedWhy } from '../../../../shared/src/check-in-decision';
 import type { DoorDb, StoredManifest } from '../data/door-db';
 import { admitLocally, admittedOnline, releaseHold, settleOnline } from '../data/outbox-store';
-import type { RegisteredDevice, ScanEvent } from '../door-types';
+import type { RegisteredDevice, ScanEvent } from '../../../../shared/src/door-contracts';
 import { decideLocally, type LocalDecision } from './local-verdict';
 import type { ConfirmAnswer, DoorScan, OnlineTicket } from './online-confirm';
 import type { TicketInput } from './ticket-input';

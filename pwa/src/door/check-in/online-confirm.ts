@@ -1,6 +1,6 @@
 import type { RevokedWhy } from '../../../../shared/src/check-in-decision';
-import type { CheckInAnswer } from '../../../../shared/src/check-in-contracts';
-import { ApiError, request } from '../../lib/api';
+import type { DoorPerformance } from '../../../../shared/src/door-contracts';
+import { ApiError, api } from '../../lib/api';
 
 /*
  * The server's word on a scan, from `POST /api/check-ins/confirm` (a scanned ticket) or
@@ -9,11 +9,8 @@ import { ApiError, request } from '../../lib/api';
  * decision as the device: another night or outside the door window is a refusal with a reason.
  */
 
-export interface OtherNight {
-  id: number;
-  show_title: string;
-  starts_at: string;
-}
+/** The night a ticket of another performance is for: what the refusal names of it (`data.performance`). */
+export type OtherNight = Pick<DoorPerformance, 'id' | 'show_title' | 'starts_at'>;
 
 export type ConfirmAnswer =
   | { kind: 'admitted'; name: string; at: string; by: string | null; reservationId?: number; partySize?: number }
@@ -55,14 +52,13 @@ export interface DoorScan {
 }
 
 export async function confirmOnline(ticket: OnlineTicket, scan: DoorScan, signal: AbortSignal): Promise<ConfirmAnswer> {
-  const [path, body] =
-    ticket.kind === 'token' ? ['/api/check-ins/confirm', { token: ticket.token }] : ['/api/check-ins/confirm-code', { code: ticket.code }];
+  const door = { performance_id: scan.performanceId, device_id: scan.deviceId, event_id: scan.eventId };
+  const options = { signal, timeoutMs: CONFIRM_TIMEOUT_MS };
   try {
-    const answer = await request<CheckInAnswer>('POST', path, {
-      body: { ...body, performance_id: scan.performanceId, device_id: scan.deviceId, event_id: scan.eventId },
-      signal,
-      timeoutMs: CONFIRM_TIMEOUT_MS,
-    });
+    const answer =
+      ticket.kind === 'token'
+        ? await api.post('/api/check-ins/confirm', { body: { token: ticket.token, ...door }, ...options })
+        : await api.post('/api/check-ins/confirm-code', { body: { code: ticket.code, ...door }, ...options });
     return {
       kind: 'admitted',
       name: answer.name,

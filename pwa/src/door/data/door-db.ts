@@ -3,7 +3,9 @@ import type { RevokedWhy } from '../../../../shared/src/check-in-decision';
 import type { ManifestEntry, ManifestPerformance, PublicKeyJwk, RefusedWhy } from '../../../../shared/src/manifest';
 import type { DecoderName } from '../scanner/decoder-names';
 import type { ClockEstimate } from '../sync/server-clock';
-import type { RegisteredDevice, ScanEvent, ScanResult, SessionUser, SyncConflict } from '../door-types';
+import type { SessionUserAnswer } from '../../../../shared/src/auth-contracts';
+import type { RegisteredDevice, ScanEvent, SyncConflict } from '../../../../shared/src/door-contracts';
+import type { ScanResult } from '../../../../shared/src/statuses';
 
 /*
  * Everything the door device keeps, in IndexedDB: the checked manifests, the scans waiting to
@@ -97,7 +99,9 @@ export interface RejectedScan {
 
 /** Settings and small state, one row per key. */
 export interface MetaValues {
-  user: SessionUser;
+  /** The signed-in staff member, as the server answered it (`/api/auth/me`, `/api/auth/login`). */
+  user: SessionUserAnswer;
+  /** This phone's registration, as the server answered it (`POST /api/door/devices`). */
   device: RegisteredDevice;
   keys: PublicKeyJwk[];
   /** Server time minus device time, and how sure we are of it. */

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import type { ScanEvent } from '../door-types';
+import type { ScanEvent } from '../../../../shared/src/door-contracts';
 import { aDoorDb, aFullManifest, aTicket, proof } from '../test/door-fixtures';
 import { DoorDb } from './door-db';
 import { applyFullManifest } from './manifest-store';

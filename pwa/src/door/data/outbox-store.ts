@@ -1,4 +1,4 @@
-import type { ScanEvent, ScanOutcome } from '../door-types';
+import type { ScanEvent, ScanOutcome } from '../../../../shared/src/door-contracts';
 import type { DoorDb, OutboxEvent, RejectedScan, StoredEntry } from './door-db';
 
 /*

@@ -1,6 +1,6 @@
 import { codeLikeness } from './code-likeness';
 import { FrameProbe } from './frame-probe';
-import type { QrDecoder } from './qr-decoder';
+import type { QrDecoder } from './decoder-names';
 import { RepeatFilter } from './repeat-filter';
 import { NO_SIGHTINGS, probed, read, shouldDecode, showUnreadHint, type Sightings } from './scan-rate';
 

@@ -1,6 +1,6 @@
 import { BrowserQRCodeReader } from '@zxing/browser';
 import { ChecksumException, DecodeHintType, FormatException, NotFoundException } from '@zxing/library';
-import type { QrDecoder } from './qr-decoder';
+import type { QrDecoder } from './decoder-names';
 
 /** ZXing's JavaScript port: no WASM, synchronous, QR only. */
 export function createZxingJsDecoder(options: { tryHarder?: boolean } = {}): QrDecoder {

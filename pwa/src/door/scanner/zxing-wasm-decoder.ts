@@ -1,6 +1,6 @@
 import { prepareZXingModule, readBarcodes, type ReaderOptions } from 'zxing-wasm/reader';
 import wasmUrl from 'zxing-wasm/reader/zxing_reader.wasm?url';
-import type { QrDecoder } from './qr-decoder';
+import type { QrDecoder } from './decoder-names';
 
 /*
  * The browser's own Barcode Detection API where it has one that reads QR codes (Android,

@@ -1,6 +1,8 @@
+import type { SessionUserAnswer } from '../../../../shared/src/auth-contracts';
+import type { RegisteredDevice } from '../../../../shared/src/door-contracts';
+import type { UserRole } from '../../../../shared/src/statuses';
 import { ApiError, api, onUnauthenticated } from '../../lib/api';
 import { doorDb } from '../data/door-db';
-import { DOOR_ROLES, type RegisteredDevice, type SessionUser } from '../door-types';
 import { connection } from './connection.svelte';
 
 /*
@@ -13,11 +15,14 @@ import { connection } from './connection.svelte';
  * heartbeat); a session that has ended there sends staff to the sign-in form.
  */
 
+/** The roles the door routes let in (`requireRole('door')`; an admin may do everything). */
+const DOOR_ROLES: readonly UserRole[] = ['door', 'admin'];
+
 export type SignedOutReason = 'expired' | 'revoked' | 'signed_out';
 
 class DoorSession {
   status = $state<'loading' | 'signed-out' | 'ready'>('loading');
-  user = $state<SessionUser | null>(null);
+  user = $state<SessionUserAnswer | null>(null);
   device = $state<RegisteredDevice | null>(null);
   /** Why the sign-in form is showing, when it was not the first visit. */
   reason = $state<SignedOutReason | null>(null);
@@ -57,9 +62,9 @@ class DoorSession {
   async check(): Promise<void> {
     if (await doorDb.getMeta('logout_owed')) return this.#settleLogout();
     const epoch = this.#epoch;
-    let user: SessionUser;
+    let user: SessionUserAnswer;
     try {
-      ({ user } = await api.get<{ user: SessionUser }>('/api/auth/me'));
+      ({ user } = await api.get('/api/auth/me'));
     } catch {
       // A 401 reaches onUnauthenticated; no answer changes nothing: the door works from memory.
       return;
@@ -74,17 +79,17 @@ class DoorSession {
   async login(email: string, password: string): Promise<void> {
     if (await doorDb.getMeta('logout_owed')) await this.#settleLogout();
     this.#epoch += 1;
-    const { user } = await api.post<{ user: SessionUser }>('/api/auth/login', { email, password });
+    const { user } = await api.post('/api/auth/login', { body: { email, password } });
     if (!DOOR_ROLES.includes(user.role)) {
       // Not a door account: leave no session behind.
-      await api.post<void>('/api/auth/logout').catch(() => undefined);
+      await api.post('/api/auth/logout').catch(() => undefined);
       throw new ApiError(403, 'door_role_required', 'This account cannot use the door app.');
     }
     await this.#signedIn(user);
   }
 
   async registerDevice(name: string): Promise<void> {
-    const device = await api.post<RegisteredDevice>('/api/door/devices', { name });
+    const device = await api.post('/api/door/devices', { body: { name } });
     await doorDb.setMeta('device', device);
     this.device = device;
   }
@@ -135,14 +140,14 @@ class DoorSession {
   /** Ends the server session; any answer (even "not signed in") settles it, silence does not. */
   async #settleLogout(): Promise<void> {
     try {
-      await api.post<void>('/api/auth/logout');
+      await api.post('/api/auth/logout');
     } catch (error) {
       if (!(error instanceof ApiError) || error.status === 0 || error.status >= 500) return;
     }
     await doorDb.deleteMeta('logout_owed');
   }
 
-  async #signedIn(user: SessionUser): Promise<void> {
+  async #signedIn(user: SessionUserAnswer): Promise<void> {
     if (!DOOR_ROLES.includes(user.role)) {
       this.status = 'signed-out';
       return;

@@ -1,8 +1,8 @@
+import type { SyncConflict } from '../../../../shared/src/door-contracts';
 import { ApiError, api } from '../../lib/api';
 import { doorDb, type RejectedScan } from '../data/door-db';
 import { eraseExpiredManifests } from '../data/manifest-store';
 import { pendingCount } from '../data/outbox-store';
-import type { SyncConflict, SyncResponse } from '../door-types';
 import { backoff } from '../sync/backoff';
 import { ManifestRefused, type ManifestRefusal } from '../data/manifest-store';
 import { ManifestRejected, type ManifestProblem } from '../sync/manifest-download';
@@ -188,7 +188,7 @@ class DoorSync {
     const device = session.device;
     if (!device) return;
     try {
-      const report = await syncOutbox(doorDb, device.id, (body) => api.post<SyncResponse>('/api/door/sync', body, { timeoutMs: SYNC_TIMEOUT_MS }));
+      const report = await syncOutbox(doorDb, device.id, (body) => api.post('/api/door/sync', { body, timeoutMs: SYNC_TIMEOUT_MS }));
       this.lastSyncAt = report.serverTime;
       this.conflicts = report.conflicts;
       if (report.rejected.length > 0) this.rejected = (await doorDb.getMeta('rejected')) ?? [];

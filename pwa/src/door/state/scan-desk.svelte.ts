@@ -1,10 +1,10 @@
+import type { DoorPerformance } from '../../../../shared/src/door-contracts';
 import { api } from '../../lib/api';
 import { checkIn, type CheckInServices, type ScanVerdict } from '../check-in/door-check-in';
 import { confirmOnline } from '../check-in/online-confirm';
 import type { TicketInput } from '../check-in/ticket-input';
 import { doorDb, type StoredManifest } from '../data/door-db';
 import { admissionCounts, ManifestRefused, type AdmissionCounts } from '../data/manifest-store';
-import type { DoorPerformance } from '../door-types';
 import { signal } from '../scanner/feedback';
 import { DEFAULT_DECODER, isDecoderName, type DecoderName } from '../scanner/decoder-names';
 import type { DownloadProgress } from '../sync/manifest-download';
@@ -55,7 +55,7 @@ class ScanDesk {
 
   async loadPerformances(): Promise<void> {
     try {
-      this.performances = await api.get<DoorPerformance[]>('/api/door/performances');
+      this.performances = await api.get('/api/door/performances');
       this.performancesError = null;
     } catch (error) {
       this.performancesError = error;

@@ -1,6 +1,6 @@
 import type { DoorDb, RejectedScan } from '../data/door-db';
 import { acknowledge, eventsToSend } from '../data/outbox-store';
-import type { ScanEvent, SyncConflict, SyncResponse } from '../door-types';
+import type { ScanEvent, SyncConflict, SyncResponse } from '../../../../shared/src/door-contracts';
 import { estimateFromServerTime, type ClockEstimate } from './server-clock';
 
 /*

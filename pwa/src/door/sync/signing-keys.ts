@@ -9,7 +9,7 @@ import type { DoorDb } from '../data/door-db';
 export class SigningKeys {
   constructor(
     private readonly db: DoorDb,
-    private readonly fetchKeys: () => Promise<PublicKeyJwk[]> = async () => (await api.get<{ keys: PublicKeyJwk[] }>('/api/door/keys')).keys,
+    private readonly fetchKeys: () => Promise<PublicKeyJwk[]> = async () => (await api.get('/api/door/keys')).keys,
   ) {}
 
   async get(): Promise<PublicKeyJwk[]> {

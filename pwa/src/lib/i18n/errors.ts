@@ -1,9 +1,8 @@
 import type { ZodError } from 'zod';
+import { fieldErrorsOf, type FieldError, type FieldErrors } from '../../../../shared/src/field-errors';
 import { ApiError } from '../api';
 import { formatTime } from './format';
-import { t, tOr, type MessageKey } from './translate';
-
-export type { KnownErrorCode } from './known-error-codes';
+import { t, tOr, type MessageKey, type Params } from './translate';
 
 /**
  * Words for a failed request: always from its code, never from `detail` (English for developers).
@@ -28,88 +27,46 @@ export function errorMessage(error: unknown): string {
   return t('error.unknown', { status: 0 });
 }
 
-export type FieldErrors = Record<string, string[]>;
+/** Field errors in words, as a form shows them: field name → messages in the user's language. */
+export type FieldMessages = Record<string, string[]>;
 
-/*
- * The server sends field messages in English only. The client validates with the same zod
- * contracts first (below, in the user's language), so what the server still reports is mostly
- * what only it can know; those messages get words here, any other is shown as sent.
+/**
+ * The words for one field error code, from the server or from a check made before sending
+ * (shared/src/field-errors.ts): `validation.<code>`, its parameters filled in. A code this
+ * build does not know yet (a newer server) reads as "not valid".
  */
-const SERVER_FIELD_MESSAGES: Record<string, MessageKey> = {
-  'This field is required.': 'validation.required',
-  'Enter a valid email address.': 'validation.email',
-  'Enter a whole number.': 'validation.whole_number',
-  'Cannot be negative.': 'validation.not_negative',
-  'Must be positive.': 'validation.positive',
-  'Unknown id.': 'validation.unknown_reference',
-  'Unknown show.': 'validation.unknown_show',
-  'Unknown venue.': 'validation.unknown_venue',
-  'Unknown field.': 'validation.unknown_field',
-  'Another show already uses this slug.': 'validation.slug_taken',
-  'Use lower-case letters, digits and dashes.': 'validation.slug',
-  'Use digits, spaces and + ( ) . - only.': 'validation.phone',
-  'Use an ISO 8601 date and time with offset.': 'validation.datetime',
-  'Contains a character that is not allowed.': 'validation.bad_character',
-  'This password is too common: it appears in lists of breached passwords. Choose another.': 'validation.password_common',
-};
+export function fieldErrorMessage(error: FieldError): string {
+  const params: Params = {};
+  for (const [name, value] of Object.entries(error)) if (name !== 'code' && (typeof value === 'number' || typeof value === 'string')) params[name] = value;
+  switch (error.code) {
+    case 'invalid_format':
+      return tOr(`validation.format.${error.format}`, t('validation.invalid_format'));
+    case 'too_small':
+      return error.exclusive ? t('validation.too_small_exclusive', params) : t('validation.too_small', params);
+    case 'too_large':
+      return error.exclusive ? t('validation.too_large_exclusive', params) : t('validation.too_large', params);
+    default: {
+      // Every known code has words: a code without them fails to compile here.
+      const key: MessageKey = `validation.${error.code}`;
+      return tOr(key, t('validation.invalid'), params);
+    }
+  }
+}
 
-function localizeServerMessage(message: string): string {
-  const key = SERVER_FIELD_MESSAGES[message];
-  if (key) return t(key);
-  const atMostChars = /^At most (\d+) characters\.$/.exec(message);
-  if (atMostChars) return t('validation.too_long', { max: Number(atMostChars[1]) });
-  const atMostSeats = /^At most (\d+) seats per reservation\.$/.exec(message);
-  if (atMostSeats) return t('validation.party_too_large', { max: Number(atMostSeats[1]) });
-  const atLeastChars = /^At least (\d+) characters\.$/.exec(message);
-  if (atLeastChars) return t('validation.too_short', { min: Number(atLeastChars[1]) });
-  if (/^At least 1 seat\.$/.test(message)) return t('validation.min', { min: 1 });
-  return message;
+/** Field errors as codes → words, field by field. */
+function fieldMessages(errors: FieldErrors): FieldMessages {
+  return Object.fromEntries(Object.entries(errors).map(([field, list]) => [field, list.map(fieldErrorMessage)]));
 }
 
 /** Field errors of a 400 validation_error, in the user's language. */
-export function apiFieldErrors(error: unknown): FieldErrors {
-  if (!(error instanceof ApiError)) return {};
-  return Object.fromEntries(Object.entries(error.errors).map(([field, messages]) => [field, messages.map(localizeServerMessage)]));
+export function apiFieldErrors(error: unknown): FieldMessages {
+  return error instanceof ApiError ? fieldMessages(error.errors) : {};
 }
 
-type Issue = ZodError['issues'][number];
-
-function issueMessage(issue: Issue, field: string): string {
-  switch (issue.code) {
-    case 'too_small':
-      if (issue.origin === 'string') {
-        return Number(issue.minimum) <= 1 ? t('validation.required') : t('validation.too_short', { min: Number(issue.minimum) });
-      }
-      return t('validation.min', { min: Number(issue.minimum) });
-    case 'too_big':
-      if (issue.origin === 'string') return t('validation.too_long', { max: Number(issue.maximum) });
-      return t('validation.max', { max: Number(issue.maximum) });
-    case 'invalid_type':
-      // A missing id is an empty <select>.
-      if (field.endsWith('_id')) return t('validation.choose');
-      return issue.expected === 'number' || issue.expected === 'int' ? t('validation.whole_number') : t('validation.required');
-    case 'invalid_format':
-      if (issue.format === 'email') return t('validation.email');
-      if (issue.format === 'datetime') return t('validation.datetime');
-      if (field === 'slug') return t('validation.slug');
-      if (field === 'phone') return t('validation.phone');
-      return t('validation.invalid');
-    case 'custom':
-      // The contracts' only custom rule refuses U+0000.
-      return t('validation.bad_character');
-    case 'unrecognized_keys':
-      return t('validation.unknown_field');
-    default:
-      return t('validation.invalid');
-  }
-}
-
-/** zod issues of a shared contract → field errors in the user's language (by issue code, not text). */
-export function zodFieldErrors(error: ZodError): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of error.issues) {
-    const field = issue.path.map(String).join('.') || 'non_field_errors';
-    (errors[field] ??= []).push(issueMessage(issue, field));
-  }
-  return errors;
+/**
+ * A shared contract's refusal of `input`, in the user's language: the same mapping from zod
+ * issues to codes as the server's, so a rule reads the same before and after sending.
+ */
+export function zodFieldErrors(error: ZodError, input: unknown): FieldMessages {
+  return fieldMessages(fieldErrorsOf(error, input));
 }

@@ -1,16 +1,17 @@
+import { DEFAULT_LOCALE, isLocale, localeOfSearch, localeOfTag, LOCALES, type Locale } from '../../../../shared/src/locale';
+
 /*
- * The language of the interface: chosen by the user (kept in localStorage), otherwise taken
- * from the browser. Italian is the fallback: the theatre, its staff and most guests are in Rome.
+ * The language of the interface: the one a link asks for (`?lang=en`, the other-language link
+ * of an email), else chosen by the user (kept in localStorage), else taken from the browser.
+ * Italian is the fallback: the theatre, its staff and most guests are in Rome.
  */
 
-export const LOCALES = ['it', 'en'] as const;
-export type Locale = (typeof LOCALES)[number];
+export { LOCALES, type Locale };
 
 const STORAGE_KEY = 'azionelab.locale';
 
-function isLocale(value: unknown): value is Locale {
-  return LOCALES.includes(value as Locale);
-}
+/** `?lang=` of the address: the email's reader chose this language by following the link. */
+const linkedLocale = (): Locale | undefined => (typeof location === 'undefined' ? undefined : localeOfSearch(location.search));
 
 function storedLocale(): Locale | undefined {
   try {
@@ -25,10 +26,10 @@ function storedLocale(): Locale | undefined {
 function browserLocale(): Locale {
   const preferred = typeof navigator === 'undefined' ? [] : (navigator.languages ?? [navigator.language]);
   for (const tag of preferred) {
-    const language = tag.toLowerCase().split('-')[0];
-    if (isLocale(language)) return language;
+    const language = localeOfTag(tag);
+    if (language) return language;
   }
-  return 'it';
+  return DEFAULT_LOCALE;
 }
 
 /**
@@ -42,7 +43,10 @@ class LocaleState {
   readonly intl = $derived(INTL_LOCALES[this.current]);
 
   constructor() {
-    this.#applyToDocument();
+    const linked = linkedLocale();
+    // Kept like a choice made with the switch: the next pages stay in the language asked for.
+    if (linked) this.set(linked);
+    else this.#applyToDocument();
   }
 
   set(next: Locale): void {
