@@ -71,7 +71,7 @@ describe('randomized concurrent bookings, confirmations, cancellations and seat 
     let guest = 0;
     const server = () => rng.pick(servers).base;
     const tokenOf = (r: Booked) => {
-      const mail = mailbox.messages.find((m) => recipientOf(m) === r.email && /confirm/i.test(m.subject ?? ''));
+      const mail = mailbox.messages.find((m) => recipientOf(m) === r.email && /^(Confirm your reservation|Conferma la prenotazione)\b/.test(m.subject ?? ''));
       return mail && tokenInMail(mail);
     };
 
@@ -183,7 +183,7 @@ describe('randomized concurrent bookings, confirmations, cancellations and seat 
     }
     // Each ticket email is delivered once, unless its reservation was cancelled before it went
     // out: the worker then drops it (a QR the door refuses is not worth sending).
-    const ticketMails = (id: number) => mailbox.messages.filter((m) => recipientOf(m) === booked.get(id)!.email && /ticket/i.test(m.subject ?? ''));
+    const ticketMails = (id: number) => mailbox.messages.filter((m) => recipientOf(m) === booked.get(id)!.email && /^(Your ticket|Il tuo biglietto)\b/.test(m.subject ?? ''));
     const dropped = async () =>
       new Set(
         (
